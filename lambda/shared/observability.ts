@@ -20,23 +20,31 @@ export interface Observability {
 }
 
 /**
- * Builds the Powertools trio for one function. Event logging stays off whatever the environment
- * says: a request body holds a password and a confirmation code.
+ * Builds the Powertools trio for one function, once per container, so that every function reports
+ * under the same namespace with its own `service` dimension. Event logging is not decided here:
+ * it is forced off by the shared middleware options (`loggingMiddlewares` in
+ * `powertools-middleware.ts`) that every stack uses.
  *
  * @example
  * export const { logger, metrics, tracer } = createObservability('forgot-password');
  */
 export function createObservability(serviceName: ServiceName): Observability {
+  const logger = new Logger({ serviceName, logLevel: logLevelFromEnv() });
   return {
-    logger: new Logger({ serviceName, logLevel: logLevelFromEnv() }),
-    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName }),
+    logger,
+    // Powertools' own metric warnings go through the structured logger, at its level.
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName, logger }),
     tracer: new Tracer({ serviceName, captureHTTPsRequests: false }),
   };
 }
 
-function logLevelFromEnv(): 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' {
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Powertools' own level names; anything else (a typo) falls back to `INFO` rather than failing. */
+function logLevelFromEnv(): LogLevel {
   const level = (process.env.POWERTOOLS_LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL ?? 'INFO')
     .trim()
     .toUpperCase();
-  return level === 'DEBUG' || level === 'WARN' || level === 'ERROR' ? level : 'INFO';
+  return (LOG_LEVELS as readonly string[]).includes(level) ? (level as LogLevel) : 'INFO';
 }

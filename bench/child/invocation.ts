@@ -1,0 +1,173 @@
+/**
+ * What a child process hands a handler, and what it expects back: an API Gateway REST (v1) proxy
+ * event or a Cognito post-confirmation event, and a Lambda context, shaped as AWS sends them
+ * (after the samples in the team's shared events). Kept free of imports so that a child's own
+ * start-up cost stays out of what it measures.
+ */
+
+/** Which product operation a variant implements. */
+export type Operation = 'confirm' | 'forgot' | 'trigger';
+
+/** The function name each operation is deployed as (also the Lambda env the child sets). */
+export const FUNCTION_NAME: Record<Operation, string> = {
+  confirm: 'confirm-forgot-password',
+  forgot: 'forgot-password',
+  trigger: 'post-confirmation',
+};
+
+/**
+ * How long the bench's fake Lambda lets an invocation run: the stack's API timeout unless the
+ * parent sets `BENCH_FUNCTION_TIMEOUT_MS`.
+ */
+const TIMEOUT_MS = Number(process.env.BENCH_FUNCTION_TIMEOUT_MS) || 10_000;
+
+const BODIES: Record<Exclude<Operation, 'trigger'>, Record<string, string>> = {
+  confirm: { username: 'bench-user', code: '123456', password: 'Correct-Horse-Battery-9' },
+  forgot: { username: 'bench-user' },
+};
+
+function apiEvent(operation: 'confirm' | 'forgot', requestId: string): Record<string, unknown> {
+  const path = `/password/${operation}`;
+  const headers = {
+    Accept: '*/*',
+    'Content-Type': 'application/json',
+    Host: 'abcdef1234.execute-api.eu-west-1.amazonaws.com',
+    'User-Agent': 'bench/1',
+    'X-Amzn-Trace-Id': 'Root=1-66704cad-0fbaf1491365339d168b2a7d',
+    'X-Forwarded-For': '15.248.3.126, 130.176.209.21',
+    'X-Forwarded-Port': '443',
+    'X-Forwarded-Proto': 'https',
+  };
+  return {
+    resource: path,
+    path,
+    httpMethod: 'POST',
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: {
+      resourceId: '3nq1cq',
+      resourcePath: path,
+      httpMethod: 'POST',
+      extendedRequestId: 'ZhDrKF5dDoEEHfA=',
+      requestTime: '17/Jun/2024:14:48:13 +0000',
+      path: `/prod${path}`,
+      accountId: '123456789012',
+      protocol: 'HTTP/1.1',
+      stage: 'prod',
+      domainPrefix: 'abcdef1234',
+      requestTimeEpoch: Date.now(),
+      requestId,
+      identity: {
+        cognitoIdentityPoolId: null,
+        accountId: null,
+        cognitoIdentityId: null,
+        caller: null,
+        sourceIp: '15.248.3.126',
+        principalOrgId: null,
+        accessKey: null,
+        cognitoAuthenticationType: null,
+        cognitoAuthenticationProvider: null,
+        userArn: null,
+        userAgent: 'bench/1',
+        user: null,
+      },
+      domainName: 'abcdef1234.execute-api.eu-west-1.amazonaws.com',
+      deploymentId: 'v99qix',
+      apiId: 'abcdef1234',
+    },
+    body: JSON.stringify(BODIES[operation]),
+    isBase64Encoded: false,
+  };
+}
+
+function triggerEvent(requestId: string): Record<string, unknown> {
+  return {
+    version: '1',
+    region: 'eu-west-1',
+    userPoolId: 'eu-west-1_EXAMPLE',
+    userName: 'bench-user',
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'bench-client-id' },
+    triggerSource: 'PostConfirmation_ConfirmForgotPassword',
+    request: {
+      userAttributes: {
+        sub: '11111111-2222-3333-4444-555555555555',
+        email_verified: 'true',
+        'cognito:user_status': 'CONFIRMED',
+        email: 'user@example.com',
+      },
+      clientMetadata: { requestId },
+    },
+    response: {},
+  };
+}
+
+/** One invocation's inputs: the event and the Lambda context. */
+export interface Invocation {
+  readonly event: Record<string, unknown>;
+  readonly context: Record<string, unknown>;
+}
+
+function hex(length: number): string {
+  return crypto.randomUUID().replaceAll('-', '').slice(0, length);
+}
+
+/**
+ * Builds a fresh event and context for one invocation, with its own request id, and sets the
+ * per-invocation trace header in the environment as the Lambda runtime does (sampled, as nearly
+ * every request of a low-traffic function is under X-Ray's 1 request/s reservoir).
+ */
+export function invocationFor(operation: Operation): Invocation {
+  const awsRequestId = crypto.randomUUID();
+  process.env._X_AMZN_TRACE_ID = `Root=1-${hex(8)}-${hex(24)};Parent=${hex(16)};Sampled=1`;
+  const functionName = FUNCTION_NAME[operation];
+  const deadline = Date.now() + TIMEOUT_MS;
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/26/[$LATEST]0123456789abcdef0123456789abcdef',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  const event =
+    operation === 'trigger' ? triggerEvent(awsRequestId) : apiEvent(operation, awsRequestId);
+  return { event, context };
+}
+
+/**
+ * Throws unless the handler answered as a successful call does, so that a bench never times a
+ * handler that is failing (a fast 500 would look like a win).
+ */
+export function assertSucceeded(
+  operation: Operation,
+  invocation: Invocation,
+  result: unknown,
+): void {
+  const expected = { confirm: 204, forgot: 202 } as const;
+  if (operation === 'trigger') {
+    if (
+      result !== invocation.event &&
+      JSON.stringify(result) !== JSON.stringify(invocation.event)
+    ) {
+      throw new Error(`trigger did not return its event: ${JSON.stringify(result)}`);
+    }
+    return;
+  }
+  const status = (result as { statusCode?: unknown } | undefined)?.statusCode;
+  if (status !== expected[operation]) {
+    const body = (result as { body?: unknown } | undefined)?.body;
+    throw new Error(
+      `${operation} answered ${String(status)} (expected ${expected[operation]}): ${String(body).slice(0, 500)}`,
+    );
+  }
+}

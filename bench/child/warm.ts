@@ -1,0 +1,53 @@
+/**
+ * Warm child: imports one bundle and invokes it many times in one process (one warm container),
+ * timing each invocation and sampling the heap after a forced collection at regular intervals,
+ * then reports on file descriptor 3. Needs `--expose-gc`.
+ *
+ * Usage: node --expose-gc warm.mjs <bundle path> <operation> <invocations> <heap samples>
+ */
+import { writeSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { assertSucceeded, invocationFor, type Operation } from './invocation';
+
+const [bundle, operation, countArg, samplesArg] = process.argv.slice(2) as [
+  string,
+  Operation,
+  string,
+  string,
+];
+const invocations = Number(countArg);
+const samples = Math.max(2, Number(samplesArg));
+const collect = (globalThis as { gc?: () => void }).gc;
+if (collect === undefined) throw new Error('warm child needs --expose-gc');
+
+const module = (await import(pathToFileURL(bundle).href)) as {
+  handler: (event: unknown, context: unknown) => Promise<unknown>;
+};
+
+// The first invocation is the cold one: run it, check it, and leave it out of the warm figures.
+const first = invocationFor(operation);
+assertSucceeded(operation, first, await module.handler(first.event, first.context));
+
+const durations = new Float64Array(invocations);
+const heap: { after: number; heapUsed: number; rss: number }[] = [];
+const sampleEvery = Math.max(1, Math.floor(invocations / samples));
+const sample = (after: number): void => {
+  collect();
+  const { heapUsed, rss } = process.memoryUsage();
+  heap.push({ after, heapUsed, rss });
+};
+sample(0);
+for (let i = 0; i < invocations; i += 1) {
+  const invocation = invocationFor(operation);
+  const start = performance.now();
+  const result = await module.handler(invocation.event, invocation.context);
+  durations[i] = performance.now() - start;
+  assertSucceeded(operation, invocation, result);
+  if ((i + 1) % sampleEvery === 0) sample(i + 1);
+}
+
+writeSync(
+  3,
+  `${JSON.stringify({ node: process.version, durations: Array.from(durations), heap })}\n`,
+);
+process.exit(0);

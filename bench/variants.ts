@@ -1,0 +1,206 @@
+/**
+ * The variants the bench compares: the floor and the typical implementation (sources under
+ * `bench/variants/`) and the product's three functions (sources under `lambda/`), each bundled
+ * with the product's own esbuild options; and, for `--experiments`, product builds with one
+ * option or library changed at a time, which price each optimisation separately.
+ */
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import type { FunctionName } from '../scripts/bundle-options';
+import type { Operation } from './child/invocation';
+
+/** The variant's part in the comparison: budgets are product/floor ratios. */
+export type Role = 'floor' | 'typical' | 'product' | 'reference' | 'experiment';
+
+export interface Variant {
+  /** Short id used in the table and in `results.json`. */
+  readonly id: string;
+  readonly role: Role;
+  readonly operation: Operation;
+  /** The TypeScript entry point, relative to the repository root. */
+  readonly entry: string;
+  /** For product variants: the function whose `dist/lambda/<name>/index.mjs` this is. */
+  readonly functionName?: FunctionName;
+  /** What differs from `bundleOptions`, if anything (experiments and the floor only). */
+  readonly adjust?: (options: BuildOptions) => BuildOptions;
+  /** One line saying what the variant is, for the results. */
+  readonly note: string;
+}
+
+/**
+ * The SDK's own default credential chain instead of the environment-only alias: the floor is
+ * `new CognitoIdentityProviderClient()` exactly as the SDK ships it, built with every other
+ * product option (ES-module entry points included), so the product cannot win by the floor being
+ * built badly, nor by the floor being denied the SDK's defaults.
+ */
+export const withDefaultCredentialChain = (options: BuildOptions): BuildOptions => {
+  const { alias: _alias, ...rest } = options;
+  return rest;
+};
+
+const shim = (name: string): string =>
+  fileURLToPath(new URL(`./experiments/${name}.ts`, import.meta.url));
+
+/** Powertools Tracer (and aws-xray-sdk-core) replaced by no-op shims: Lambda active tracing only. */
+export const withoutPowertoolsTracer = (options: BuildOptions): BuildOptions => ({
+  ...options,
+  alias: {
+    ...options.alias,
+    '@aws-lambda-powertools/tracer/middleware': shim('no-tracer-middleware'),
+    '@aws-lambda-powertools/tracer': shim('no-tracer'),
+  },
+});
+
+/** Powertools' `logMetrics` replaced by one that flushes only when a metric was stored. */
+export const withQuietMetricsFlush = (options: BuildOptions): BuildOptions => ({
+  ...options,
+  alias: {
+    ...options.alias,
+    '@aws-lambda-powertools/metrics/middleware': shim('quiet-log-metrics'),
+  },
+});
+
+/**
+ * `lambda/shared/aws-clients.ts` replaced, for the product's own imports only, by a shim whose
+ * Cognito client is primed at module load (see `experiments/primed-aws-clients.ts`).
+ */
+export const withPrimedCognitoClient = (options: BuildOptions): BuildOptions => {
+  const primed = shim('primed-aws-clients');
+  return {
+    ...options,
+    plugins: [
+      ...(options.plugins ?? []),
+      {
+        name: 'primed-aws-clients',
+        setup(build) {
+          build.onResolve({ filter: /\/aws-clients$/ }, (args) =>
+            args.importer === primed ? undefined : { path: primed },
+          );
+        },
+      },
+    ],
+  };
+};
+
+/** esbuild's default `mainFields` for node (`main,module`): the SDK's CommonJS build. */
+export const withCommonJsEntryPoints = (options: BuildOptions): BuildOptions => {
+  const { mainFields: _mainFields, ...rest } = options;
+  return rest;
+};
+
+export const VARIANTS: readonly Variant[] = [
+  {
+    id: 'floor',
+    role: 'floor',
+    operation: 'confirm',
+    entry: 'bench/variants/floor.ts',
+    adjust: withDefaultCredentialChain,
+    note: 'new CognitoIdentityProviderClient() + ConfirmForgotPasswordCommand, SDK defaults, ES-module entry points',
+  },
+  {
+    id: 'floor-env',
+    role: 'reference',
+    operation: 'confirm',
+    entry: 'bench/variants/floor.ts',
+    note: 'the floor built with every product option, the environment-only credential alias included',
+  },
+  {
+    id: 'typical',
+    role: 'typical',
+    operation: 'confirm',
+    entry: 'bench/variants/typical.ts',
+    note: 'classic zod, clients and secret fetch per request, no prefetch',
+  },
+  {
+    id: 'confirm',
+    role: 'product',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    functionName: 'confirm-forgot-password',
+    note: 'dist/lambda/confirm-forgot-password/index.mjs',
+  },
+  {
+    id: 'forgot',
+    role: 'product',
+    operation: 'forgot',
+    entry: 'lambda/forgot-password/index.ts',
+    functionName: 'forgot-password',
+    note: 'dist/lambda/forgot-password/index.mjs (FORGOT_MIN_RESPONSE_MS=0)',
+  },
+  {
+    id: 'trigger',
+    role: 'product',
+    operation: 'trigger',
+    entry: 'lambda/post-confirmation/index.ts',
+    functionName: 'post-confirmation',
+    note: 'dist/lambda/post-confirmation/index.mjs',
+  },
+];
+
+/** `--experiments`: one change at a time against the shipped confirm function. */
+export const EXPERIMENTS: readonly Variant[] = [
+  {
+    id: 'x-floor+secret',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'bench/variants/floor-with-secret.ts',
+    note: 'floor + Secrets Manager client prefetching the secret, product options: the SDK minimum of any product',
+  },
+  {
+    id: 'x-no-tracer',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    adjust: withoutPowertoolsTracer,
+    note: 'confirm without Powertools Tracer / aws-xray-sdk-core (Lambda active tracing instead)',
+  },
+  {
+    id: 'x-quiet-metrics',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    adjust: withQuietMetricsFlush,
+    note: 'confirm with metrics flushed only when stored (no "No application metrics" WARN per request)',
+  },
+  {
+    id: 'x-both',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    adjust: (options) => withQuietMetricsFlush(withoutPowertoolsTracer(options)),
+    note: 'confirm without Tracer and with the quiet metrics flush: the two recommended lambda/ changes',
+  },
+  {
+    id: 'x-primed',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    adjust: (options) =>
+      withPrimedCognitoClient(withQuietMetricsFlush(withoutPowertoolsTracer(options))),
+    note: 'x-both, and the Cognito client primed by a dry-run send during the secret fetch',
+  },
+  {
+    id: 'x-trigger-both',
+    role: 'experiment',
+    operation: 'trigger',
+    entry: 'lambda/post-confirmation/index.ts',
+    adjust: (options) => withQuietMetricsFlush(withoutPowertoolsTracer(options)),
+    note: 'the trigger without Tracer and with the quiet metrics flush (compare with trigger)',
+  },
+  {
+    id: 'x-no-alias',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    adjust: withDefaultCredentialChain,
+    note: 'confirm with the SDK default credential chain (no alias)',
+  },
+  {
+    id: 'x-cjs',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    adjust: (options) => withDefaultCredentialChain(withCommonJsEntryPoints(options)),
+    note: 'confirm with esbuild default mainFields and no alias (the SDK CommonJS build)',
+  },
+];

@@ -1,0 +1,159 @@
+/**
+ * The alarms, on exactly the metrics and dimension sets the handlers emit (contract section 5)
+ * and on the API and Lambda metrics AWS publishes, all notifying one SSL-only SNS topic.
+ */
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import type { PasswordResetConfig } from './config';
+import {
+  FUNCTION_NAMES,
+  FUNCTION_TIMEOUT_SECONDS,
+  type FunctionName,
+  METRICS_NAMESPACE,
+} from './settings';
+
+/**
+ * Creates the alarm topic and every alarm; returns the topic.
+ *
+ * @example
+ * createAlarms(stack, { stage: api.deploymentStage, functions, config });
+ */
+export function createAlarms(
+  scope: Construct,
+  {
+    stage,
+    functions,
+    config,
+  }: {
+    stage: apigateway.Stage;
+    functions: Readonly<Record<FunctionName, lambda.IFunction>>;
+    config: PasswordResetConfig;
+  },
+): sns.Topic {
+  const stack = Stack.of(scope);
+  const topic = new sns.Topic(scope, 'AlarmTopic', {
+    displayName: 'cognito-password-reset alarms',
+    enforceSSL: true,
+  });
+  // The topic policy replaces SNS's default one: let CloudWatch alarms of this account publish.
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
+  if (config.alarmEmail !== undefined) {
+    topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+  }
+  const action = new cloudwatchActions.SnsAction(topic);
+  const alarm = (
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+  ): cloudwatch.Alarm => {
+    const created = new cloudwatch.Alarm(scope, id, {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    created.addAlarmAction(action);
+    created.addOkAction(action);
+    return created;
+  };
+  const fiveMinutes = Duration.minutes(5);
+  const handlerMetric = (metricName: string, dimensionsMap: Record<string, string>) =>
+    new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap,
+      statistic: cloudwatch.Stats.SUM,
+      period: fiveMinutes,
+    });
+
+  alarm(
+    'Api5xxAlarm',
+    stage.metricServerError({
+      period: fiveMinutes,
+      statistic: cloudwatch.Stats.SUM,
+    }),
+    5,
+    'The API answered 5 or more 5XX in 5 minutes (gateway or functions).',
+  );
+  for (const service of ['forgot-password', 'confirm-forgot-password'] as const) {
+    const id = pascal(service);
+    alarm(
+      `${id}InternalAlarm`,
+      handlerMetric('Problem', { service, code: 'INTERNAL' }),
+      1,
+      `${service} answered INTERNAL: a configuration fault (secret, client, permissions). Callers learn nothing more; check the function's logs.`,
+    );
+    alarm(
+      `${id}TooManyRequestsAlarm`,
+      handlerMetric('Problem', { service, code: 'TOO_MANY_REQUESTS' }),
+      10,
+      `${service} passed on Cognito's throttling 10 or more times in 5 minutes: the account-wide recovery quota (30/s) is being reached.`,
+    );
+  }
+  for (const metricName of ['SessionsRevokeFailed', 'NotificationFailed', 'EventPublishFailed']) {
+    alarm(
+      `PostConfirmation${metricName}Alarm`,
+      handlerMetric(metricName, { service: 'post-confirmation' }),
+      1,
+      `The post-confirmation trigger reported ${metricName}: a completed reset lacks that effect.`,
+    );
+  }
+  for (const name of FUNCTION_NAMES) {
+    const fn = functions[name];
+    const id = pascal(name);
+    alarm(
+      `${id}ErrorsAlarm`,
+      fn.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      1,
+      `${name} failed (uncaught error, crash or timeout).`,
+    );
+    alarm(
+      `${id}ThrottlesAlarm`,
+      fn.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      1,
+      `${name} was throttled by Lambda (account concurrency exhausted).`,
+    );
+    alarm(
+      `${id}DurationAlarm`,
+      fn.metricDuration({ period: fiveMinutes, statistic: cloudwatch.Stats.MAXIMUM }),
+      FUNCTION_TIMEOUT_SECONDS[name] * 1000 * 0.8,
+      `${name} ran for 80% or more of its ${FUNCTION_TIMEOUT_SECONDS[name]} s timeout.`,
+    );
+  }
+  return topic;
+}
+
+function pascal(value: string): string {
+  return value
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

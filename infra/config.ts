@@ -1,0 +1,266 @@
+/**
+ * The stack's configuration: every `cdk.json` context key, its default and its validation.
+ * Parsing is a pure function of a key lookup so that tests can drive it without an App, and so
+ * that a wrong value fails the synth before any resource exists, with a message naming the key.
+ */
+
+/** Raised for an invalid context value; the message always starts with the key's name. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`cdk.json context "${key}": ${message}`);
+  }
+}
+
+/** Threat protection (Cognito feature plan PLUS): off, audit only, or enforced. */
+export type ThreatProtection = 'off' | 'audit' | 'enforced';
+
+/** The parsed configuration the stack is built from. */
+export interface PasswordResetConfig {
+  /** Exact origins allowed by CORS (`https://app.example.com`); empty: no CORS headers. */
+  readonly allowedOrigins: readonly string[];
+  /** From address of Cognito's code emails and of the trigger's notification; unset: Cognito's default sender and no notification. */
+  readonly senderAddress: string | undefined;
+  /** The verified SES identity the sender belongs to: the address itself (default) or its domain. */
+  readonly sesIdentity: string | undefined;
+  /** The SES Region of that identity; unset: the stack's Region. */
+  readonly sesRegion: string | undefined;
+  readonly threatProtection: ThreatProtection;
+  /** Requests per IP and window on the reset paths before WAF answers 429. */
+  readonly wafRateLimit: number;
+  /** Window of the WAF rate rule, in seconds (60, 120, 300 or 600). */
+  readonly wafRateWindowSeconds: number;
+  /** API Gateway steady-state requests per second, per method. */
+  readonly throttleRateLimit: number;
+  /** API Gateway burst, per method. */
+  readonly throttleBurstLimit: number;
+  /** Email address subscribed to the alarm topic; unset: no subscription. */
+  readonly alarmEmail: string | undefined;
+  /** Sandbox: no deletion protection, resources destroyed with the stack. */
+  readonly sandbox: boolean;
+  readonly passwordMinLength: number;
+  readonly passwordHistorySize: number;
+  readonly revokeSessions: boolean;
+  /** Timing floor of every forgot answer (contract section 3). */
+  readonly forgotMinResponseMs: number;
+  /** Retention of every log group the stack creates, in days. */
+  readonly logRetentionDays: number;
+}
+
+/** Every context key with its default, as documented in docs/deploy.md. */
+export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown>> = {
+  allowedOrigins: [],
+  senderAddress: undefined,
+  sesIdentity: undefined,
+  sesRegion: undefined,
+  threatProtection: 'off',
+  wafRateLimit: 100,
+  wafRateWindowSeconds: 300,
+  throttleRateLimit: 10,
+  throttleBurstLimit: 20,
+  alarmEmail: undefined,
+  sandbox: false,
+  passwordMinLength: 15,
+  passwordHistorySize: 5,
+  revokeSessions: true,
+  forgotMinResponseMs: 400,
+  logRetentionDays: 90,
+};
+
+/**
+ * Cognito's account-recovery quota (ForgotPassword + ConfirmForgotPassword), requests per second,
+ * per account and Region, not adjustable. API Gateway stage limits apply per method, so the two
+ * POST methods together may reach twice the stage rate.
+ */
+export const COGNITO_ACCOUNT_RECOVERY_QUOTA_RPS = 30;
+
+/** Retention values CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/;
+const DOMAIN =
+  /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
+
+/**
+ * Reads and validates the configuration. Context values given with `cdk -c key=value` arrive as
+ * strings, so numbers, booleans and lists are accepted in their string forms as well.
+ *
+ * @example
+ * const config = parseConfig((key) => app.node.tryGetContext(key));
+ */
+export function parseConfig(lookup: (key: string) => unknown): PasswordResetConfig {
+  const senderAddress = optionalEmail(lookup, 'senderAddress');
+  const sesIdentity = parseSesIdentity(lookup, senderAddress);
+  const sesRegion = optionalString(lookup, 'sesRegion');
+  if (sesRegion !== undefined && !REGION.test(sesRegion)) {
+    throw new ConfigurationError(
+      'sesRegion',
+      `must be an AWS Region such as eu-west-1 (got ${show(sesRegion)})`,
+    );
+  }
+  if (sesRegion !== undefined && senderAddress === undefined) {
+    throw new ConfigurationError('sesRegion', 'is only meaningful together with "senderAddress"');
+  }
+  const throttleRateLimit = integer(lookup, 'throttleRateLimit', 1, 10_000);
+  if (2 * throttleRateLimit >= COGNITO_ACCOUNT_RECOVERY_QUOTA_RPS) {
+    throw new ConfigurationError(
+      'throttleRateLimit',
+      `must stay below ${COGNITO_ACCOUNT_RECOVERY_QUOTA_RPS / 2}: the limit applies to each of the two POST methods and together they must stay below Cognito's ${COGNITO_ACCOUNT_RECOVERY_QUOTA_RPS} requests/s account-recovery quota (got ${throttleRateLimit})`,
+    );
+  }
+  const logRetentionDays = integer(lookup, 'logRetentionDays', 1, 3653);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+    throw new ConfigurationError(
+      'logRetentionDays',
+      `must be one of ${LOG_RETENTION_DAYS.join(', ')} (got ${logRetentionDays})`,
+    );
+  }
+  const wafRateWindowSeconds = integer(lookup, 'wafRateWindowSeconds', 60, 600);
+  if (![60, 120, 300, 600].includes(wafRateWindowSeconds)) {
+    throw new ConfigurationError(
+      'wafRateWindowSeconds',
+      `must be 60, 120, 300 or 600 (got ${wafRateWindowSeconds})`,
+    );
+  }
+  return {
+    allowedOrigins: parseOrigins(lookup),
+    senderAddress,
+    sesIdentity,
+    sesRegion,
+    threatProtection: oneOf(lookup, 'threatProtection', ['off', 'audit', 'enforced'] as const),
+    wafRateLimit: integer(lookup, 'wafRateLimit', 10, 2_000_000_000),
+    wafRateWindowSeconds,
+    throttleRateLimit,
+    throttleBurstLimit: integer(lookup, 'throttleBurstLimit', 1, 5_000),
+    alarmEmail: optionalEmail(lookup, 'alarmEmail'),
+    sandbox: boolean(lookup, 'sandbox'),
+    passwordMinLength: integer(lookup, 'passwordMinLength', 8, 99),
+    passwordHistorySize: integer(lookup, 'passwordHistorySize', 0, 24),
+    revokeSessions: boolean(lookup, 'revokeSessions'),
+    forgotMinResponseMs: integer(lookup, 'forgotMinResponseMs', 0, 5_000),
+    logRetentionDays,
+  };
+}
+
+type Lookup = (key: string) => unknown;
+
+function contextValue(lookup: Lookup, key: keyof PasswordResetConfig): unknown {
+  const value = lookup(key);
+  return value === undefined || value === null ? CONFIG_DEFAULTS[key] : value;
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+function integer(lookup: Lookup, key: keyof PasswordResetConfig, min: number, max: number): number {
+  const raw = contextValue(lookup, key);
+  const value = typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(
+      key,
+      `must be an integer from ${min} to ${max} (got ${show(raw)})`,
+    );
+  }
+  return value;
+}
+
+function boolean(lookup: Lookup, key: keyof PasswordResetConfig): boolean {
+  const raw = contextValue(lookup, key);
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new ConfigurationError(key, `must be true or false (got ${show(raw)})`);
+}
+
+function oneOf<const T extends string>(
+  lookup: Lookup,
+  key: keyof PasswordResetConfig,
+  allowed: readonly T[],
+): T {
+  const raw = contextValue(lookup, key);
+  if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigurationError(key, `must be one of ${allowed.join(', ')} (got ${show(raw)})`);
+}
+
+function optionalString(lookup: Lookup, key: keyof PasswordResetConfig): string | undefined {
+  const raw = contextValue(lookup, key);
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string') {
+    throw new ConfigurationError(key, `must be a string (got ${show(raw)})`);
+  }
+  return raw.trim();
+}
+
+function optionalEmail(lookup: Lookup, key: keyof PasswordResetConfig): string | undefined {
+  const value = optionalString(lookup, key);
+  if (value !== undefined && !EMAIL.test(value)) {
+    throw new ConfigurationError(key, `must be an email address (got ${show(value)})`);
+  }
+  return value;
+}
+
+function parseSesIdentity(lookup: Lookup, senderAddress: string | undefined): string | undefined {
+  const identity = optionalString(lookup, 'sesIdentity');
+  if (identity === undefined) return senderAddress;
+  if (senderAddress === undefined) {
+    throw new ConfigurationError('sesIdentity', 'is only meaningful together with "senderAddress"');
+  }
+  const senderDomain = senderAddress.slice(senderAddress.lastIndexOf('@') + 1).toLowerCase();
+  const lower = identity.toLowerCase();
+  const matches =
+    lower === senderAddress.toLowerCase() || (DOMAIN.test(identity) && senderDomain === lower);
+  if (!matches) {
+    throw new ConfigurationError(
+      'sesIdentity',
+      `must be the sender address or its domain (got ${show(identity)} for sender ${show(senderAddress)})`,
+    );
+  }
+  return identity;
+}
+
+function parseOrigins(lookup: Lookup): readonly string[] {
+  const raw = contextValue(lookup, 'allowedOrigins');
+  const list =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter((origin) => origin !== '')
+      : raw;
+  if (!Array.isArray(list) || !list.every((origin) => typeof origin === 'string')) {
+    throw new ConfigurationError(
+      'allowedOrigins',
+      `must be a list of origins or a comma-separated string (got ${show(raw)})`,
+    );
+  }
+  for (const origin of list) {
+    if (!isExactOrigin(origin)) {
+      throw new ConfigurationError(
+        'allowedOrigins',
+        `each entry must be an exact origin such as https://app.example.com, no wildcard, path or trailing slash (got ${show(origin)})`,
+      );
+    }
+  }
+  return list;
+}
+
+/** An origin as a browser sends it: scheme, host and optional port; http only for loopback. */
+function isExactOrigin(origin: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.origin !== origin) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}

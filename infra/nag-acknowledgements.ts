@@ -1,0 +1,162 @@
+/**
+ * Every cdk-nag finding this stack accepts, on the narrowest construct, each with the reason a
+ * security reviewer asked for. Anything not listed here fails the synth (bin/app.ts) and the
+ * cdk-nag test. An acknowledgement whose construct no longer exists fails too, so the list
+ * cannot silently go stale.
+ */
+import { Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { PasswordResetConfig } from './config';
+
+/** One accepted finding: the rule (or rule[finding]) id, where, and why. */
+export interface NagAcknowledgement {
+  readonly id: string;
+  /** Construct paths relative to the stack. */
+  readonly paths: readonly string[];
+  readonly reason: string;
+}
+
+/** Id of CDK's singleton `AwsCustomResource` provider (reads the generated client secret). */
+export const CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+
+const API_METHODS = [
+  'Api/Default/password/forgot/POST',
+  'Api/Default/password/forgot/ANY',
+  'Api/Default/password/confirm/POST',
+  'Api/Default/password/confirm/ANY',
+];
+
+const FUNCTIONS = ['ForgotPassword', 'ConfirmForgotPassword', 'PostConfirmation'];
+
+const PUBLIC_BY_DESIGN =
+  'Public by design: a password reset serves users who cannot sign in, so no token or key can be required. Compensating controls: WAF per-IP rate rule on the reset paths, AWS IP-reputation and common rule groups, stage throttling below Cognito’s 30/s account-recovery quota, request validation, PreventUserExistenceErrors with a timing floor on forgot (no account enumeration), Cognito’s own per-user code-attempt limits, and the app-client secret held server-side so callers cannot call Cognito directly with it.';
+
+/** The acknowledgements for a configuration. */
+export function nagAcknowledgements(config: PasswordResetConfig): readonly NagAcknowledgement[] {
+  return [
+    {
+      id: 'AwsSolutions-APIG4',
+      paths: API_METHODS,
+      reason: PUBLIC_BY_DESIGN,
+    },
+    {
+      id: 'AwsSolutions-COG4',
+      paths: API_METHODS,
+      reason: PUBLIC_BY_DESIGN,
+    },
+    {
+      id: 'AwsSolutions-COG1',
+      paths: ['UserPool'],
+      reason: `NIST SP 800-63B-4 forbids composition rules (upper/lower/digit/symbol) and asks for length instead: minimum ${config.passwordMinLength} characters, any printable character, password history of ${config.passwordHistorySize}${config.threatProtection === 'off' ? '' : ', and compromised-credentials detection'}.`,
+    },
+    {
+      id: 'AwsSolutions-COG2',
+      paths: ['UserPool'],
+      reason:
+        'MFA is available (TOTP, OPTIONAL) but not forced: REQUIRED makes Cognito demand enrollment at sign-in, which is the sign-in application’s decision, not this reset backend’s. SMS is off (SIM swap, SMS pumping). Every reset revokes the user’s sessions and notifies the user.',
+    },
+    ...(config.threatProtection === 'off'
+      ? [
+          {
+            id: 'AwsSolutions-COG8',
+            paths: ['UserPool'],
+            reason:
+              'The PLUS feature plan (threat protection) is a configuration switch ("threatProtection": "audit" | "enforced"), off by default for its per-MAU cost (docs/deploy.md). Without it: WAF rate rule and IP reputation, stage throttling, and Cognito’s built-in attempt limits.',
+          },
+        ]
+      : []),
+    {
+      id: 'AwsSolutions-SMG4',
+      paths: ['ClientSecret'],
+      reason:
+        'The secret is a Cognito app-client secret, which Secrets Manager cannot rotate by itself: it is rotated with Cognito’s two-secret model (AddUserPoolClientSecret, update the secret with the new clientSecret and the old one as previousClientSecret, then DeleteUserPoolClientSecret), documented in docs/deploy.md; the functions accept both secrets during the overlap.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      paths: FUNCTIONS.map((fn) => `${fn}Role`),
+      reason:
+        'X-Ray active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (Resource must be *). Every other statement of these roles names its exact resource.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Execution-Logs_*]',
+      paths: ['ApiGatewayLoggingRole'],
+      reason:
+        'The API Gateway logging role is an account-and-Region setting used by every REST API there; API Gateway itself creates the execution log groups, named API-Gateway-Execution-Logs_<api id>/<stage>. The role may write those log groups only (instead of the managed AmazonAPIGatewayPushToCloudWatchLogs policy, which allows all log groups).',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Execution-Logs_*:log-stream:*]',
+      paths: ['ApiGatewayLoggingRole'],
+      reason:
+        'Log streams of the API Gateway execution log groups, which API Gateway names itself; see the log-group finding of this role.',
+    },
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      paths: [CUSTOM_RESOURCE_PROVIDER_ID],
+      reason:
+        'CDK’s AwsCustomResource provider that reads the generated client secret (cognito-idp:DescribeUserPoolClient on this pool only) at deploy time, so that it never appears in the template or the logs (aws-cdk-lib >= 2.187). Its managed policy only lets it write its own logs.',
+    },
+    {
+      id: 'Serverless-LambdaDefaultMemorySize',
+      paths: [CUSTOM_RESOURCE_PROVIDER_ID],
+      reason:
+        'CDK’s deploy-time AwsCustomResource provider (one DescribeUserPoolClient call per deployment), not part of any request path.',
+    },
+    {
+      id: 'Serverless-LambdaTracing',
+      paths: [CUSTOM_RESOURCE_PROVIDER_ID],
+      reason:
+        'CDK’s deploy-time AwsCustomResource provider (one DescribeUserPoolClient call per deployment), not part of any request path.',
+    },
+    {
+      id: 'Serverless-LambdaDLQ',
+      paths: [...FUNCTIONS, CUSTOM_RESOURCE_PROVIDER_ID],
+      reason:
+        'Invoked synchronously only (API Gateway proxy, the Cognito trigger, CloudFormation custom resource): the caller receives every failure, and a dead-letter queue applies to asynchronous invocations only. Failures are alarmed (Errors, Problem INTERNAL, trigger effect metrics).',
+    },
+    {
+      id: 'Serverless-EventBusDLQ',
+      paths: ['PasswordResetCompletedRule'],
+      reason:
+        'An example rule without targets, for consumers to extend: a target’s dead-letter queue belongs with the target it protects. The archive keeps every event for replay meanwhile.',
+    },
+    ...(config.alarmEmail === undefined
+      ? []
+      : [
+          {
+            id: 'Serverless-SNSRedrivePolicy',
+            paths: ['AlarmTopic'],
+            reason:
+              'The operators’ email subscription to the alarm topic: SNS retries email delivery itself, a dead-letter queue of undelivered alarm emails would need its own watcher, and the alarm state and history stay visible in CloudWatch whatever happens to the email.',
+          },
+        ]),
+  ];
+}
+
+/**
+ * Records every acknowledgement on its construct.
+ *
+ * @example
+ * acknowledgeNagFindings(stack, config); // in the stack's constructor, after all resources
+ */
+export function acknowledgeNagFindings(stack: Stack, config: PasswordResetConfig): void {
+  for (const acknowledgement of nagAcknowledgements(config)) {
+    for (const path of acknowledgement.paths) {
+      Validations.of(findConstruct(stack, path)).acknowledge({
+        id: acknowledgement.id,
+        reason: acknowledgement.reason,
+      });
+    }
+  }
+}
+
+function findConstruct(stack: Stack, path: string): IConstruct {
+  let current: IConstruct = Stack.of(stack);
+  for (const id of path.split('/')) {
+    const child = current.node.tryFindChild(id);
+    if (child === undefined) {
+      throw new Error(`cdk-nag acknowledgement for a construct that does not exist: ${path}`);
+    }
+    current = child;
+  }
+  return current;
+}

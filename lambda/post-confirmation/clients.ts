@@ -1,0 +1,75 @@
+/**
+ * The trigger's AWS SDK clients, each created on first use and then kept for the container's
+ * life. Region and endpoints come from the standard variables (`AWS_REGION`,
+ * `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, `AWS_ENDPOINT_URL_SESV2`,
+ * `AWS_ENDPOINT_URL_EVENTBRIDGE`), which the SDK reads itself, plain-HTTP loopback included.
+ * The Cognito and EventBridge clients are traced (an X-Ray subsegment per call) when tracing is
+ * active, a no-op otherwise; the SES client is not wrapped.
+ */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { tracer } from './powertools';
+
+/**
+ * Settings shared by the three clients. One retry at most: each call's own deadline (see
+ * budget.ts) cuts whatever a retry would not finish in time, and the connection and request
+ * timeouts make a dead endpoint fail fast enough for that retry to fit.
+ */
+const sharedSettings = () =>
+  ({
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 500,
+      requestTimeout: 800,
+      throwOnRequestTimeout: true,
+    }),
+  }) as const;
+
+let cognito: CognitoIdentityProviderClient | undefined;
+let eventBridge: EventBridgeClient | undefined;
+const sesByRegion = new Map<string, SESv2Client>();
+
+/**
+ * The Cognito client, for `AdminUserGlobalSignOut`, created on first use so that an invocation
+ * with revoking switched off (or a sign-up confirmation) never pays for it.
+ *
+ * @example
+ * await cognitoClient().send(new AdminUserGlobalSignOutCommand(input), { abortSignal });
+ */
+export function cognitoClient(): CognitoIdentityProviderClient {
+  cognito ??= tracer.captureAWSv3Client(new CognitoIdentityProviderClient(sharedSettings()));
+  return cognito;
+}
+
+/**
+ * The EventBridge client, for `PutEvents`, created on first use (an unset bus never creates it).
+ *
+ * @example
+ * await eventBridgeClient().send(new PutEventsCommand({ Entries: [entry] }), { abortSignal });
+ */
+export function eventBridgeClient(): EventBridgeClient {
+  eventBridge ??= tracer.captureAWSv3Client(new EventBridgeClient(sharedSettings()));
+  return eventBridge;
+}
+
+/**
+ * The SES v2 client in the sender identity's region (`NOTIFICATION_REGION`), or the function's
+ * own region when that is unset: SES identities are regional, and a verified sender often lives
+ * in one region only.
+ *
+ * @example
+ * await sesClient(config.notificationRegion).send(new SendEmailCommand(input), { abortSignal });
+ */
+export function sesClient(region: string | undefined): SESv2Client {
+  const key = region ?? '';
+  let client = sesByRegion.get(key);
+  if (client === undefined) {
+    client = new SESv2Client(
+      region === undefined ? sharedSettings() : { ...sharedSettings(), region },
+    );
+    sesByRegion.set(key, client);
+  }
+  return client;
+}

@@ -1,0 +1,9 @@
+/**
+ * Cognito post-confirmation trigger (contract section 4): after a password reset it revokes
+ * the user's sessions, notifies the user by email and publishes `PasswordResetCompleted`;
+ * for any other trigger source it returns the event untouched.
+ */
+import { buildHandler } from './handler';
+
+/** The Lambda entry point, built with the deployed budget and the real clock. */
+export const handler = buildHandler();

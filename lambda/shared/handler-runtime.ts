@@ -1,0 +1,96 @@
+/**
+ * What each API handler sets up once per container, at module load: configuration, the
+ * Powertools trio, the SDK clients and the client-secret cache, whose first fetch starts right
+ * away so that it overlaps the rest of the cold start.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createCognitoClient, createSecretsManagerClient, secretFetcher } from './aws-clients';
+import { ClientSecretCache } from './client-secret';
+import { type HandlerConfig, readHandlerConfig } from './config';
+import { createObservability, type Observability, type ServiceName } from './observability';
+import { ConfigurationError, ProblemError } from './problem-error';
+import { sendWithSecretHash } from './secret-hash-call';
+
+/** The app-client fields every secret-hash call to Cognito carries. */
+export interface ClientAuthentication {
+  readonly ClientId: string;
+  readonly SecretHash: string;
+}
+
+/** What one API handler keeps per container (see {@link createHandlerRuntime}). */
+export interface HandlerRuntime {
+  readonly config: HandlerConfig;
+  readonly observability: Observability;
+  readonly cognito: CognitoIdentityProviderClient;
+  readonly secrets: ClientSecretCache;
+  /**
+   * Runs one Cognito call as the app client: the client id from the configuration, the secret
+   * hash of `username` from the cached secret, with the rotation recovery of contract section 5
+   * (its refresh counted as `SecretRefreshed`, a failed refresh logged by error name).
+   */
+  readonly withClientSecret: <T>(
+    username: string,
+    signal: AbortSignal,
+    send: (client: ClientAuthentication) => Promise<T>,
+  ) => Promise<T>;
+}
+
+/**
+ * Builds everything an API handler keeps per container. One call at module scope: the clients
+ * and the secret's prefetch then overlap the cold start instead of the first request.
+ *
+ * @example
+ * const runtime = createHandlerRuntime('forgot-password'); // module scope
+ * const output = await runtime.withClientSecret(body.username, call.signal, (client) =>
+ *   runtime.cognito.send(new ForgotPasswordCommand({ ...client, Username: body.username })));
+ */
+export function createHandlerRuntime(service: ServiceName): HandlerRuntime {
+  const config = readHandlerConfig(process.env);
+  const observability = createObservability(service);
+  const { logger, metrics, tracer } = observability;
+  const cognito = tracer.captureAWSv3Client(createCognitoClient());
+  const secretsManager = tracer.captureAWSv3Client(createSecretsManagerClient());
+  const secrets = new ClientSecretCache({
+    fetch: secretFetcher(secretsManager, config.secretId),
+    onStaleServed: (upstream) =>
+      logger.warn('Secrets Manager failed; serving the cached client secret', { upstream }),
+  });
+  secrets.prefetch();
+
+  const withClientSecret = <T>(
+    username: string,
+    signal: AbortSignal,
+    send: (client: ClientAuthentication) => Promise<T>,
+  ): Promise<T> => {
+    const clientId = requireClientId(config);
+    return sendWithSecretHash({
+      secrets,
+      clientId,
+      username,
+      signal,
+      send: (SecretHash) => send({ ClientId: clientId, SecretHash }),
+      onSecretRefreshed: () => metrics.addMetric('SecretRefreshed', MetricUnit.Count, 1),
+      onRefreshFailed: (upstream) =>
+        logger.warn('Refreshing the client secret after a rejection failed', { upstream }),
+    });
+  };
+
+  return { config, observability, cognito, secrets, withClientSecret };
+}
+
+/**
+ * The app client id, or a configuration fault (`INTERNAL`, the reason logged) when the variable
+ * is unset. Checked per request rather than at module load: a throwing import would fail every
+ * invocation with an opaque runtime error instead of a logged, alarmed `INTERNAL`.
+ *
+ * @example
+ * requireClientId(readHandlerConfig({ USER_POOL_CLIENT_ID: 'abc' })) // 'abc'
+ */
+export function requireClientId(config: HandlerConfig): string {
+  if (!config.clientId) {
+    const fault = new ConfigurationError('USER_POOL_CLIENT_ID is not set.');
+    throw new ProblemError('INTERNAL', { upstream: fault.name, reason: fault.message });
+  }
+  return config.clientId;
+}

@@ -1,0 +1,86 @@
+// The reference client: how a public client calls the password-reset API. It holds no secret
+// (the API computes SECRET_HASH), shows the API's problem `detail` to the user, and never keeps
+// the password: it is read from the field for one request and the field is cleared.
+const apiUrl = document.querySelector('meta[name="api-url"]').content.replace(/\/$/, '');
+const status = document.getElementById('status');
+const fieldErrors = document.getElementById('field-errors');
+
+function show(kind, message, errors = []) {
+  status.className = kind;
+  status.textContent = message;
+  fieldErrors.replaceChildren(
+    ...errors.map((error) => {
+      const item = document.createElement('li');
+      item.textContent = `${error.field}: ${error.message}`;
+      return item;
+    }),
+  );
+}
+
+async function post(path, body) {
+  const response = await fetch(`${apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  if (response.ok)
+    return {
+      ok: true,
+      status: response.status,
+      body: response.status === 204 ? null : await response.json(),
+    };
+  const problem = await response.json().catch(() => null);
+  return {
+    ok: false,
+    status: response.status,
+    detail: problem?.detail ?? `The request failed (HTTP ${response.status}).`,
+    errors: Array.isArray(problem?.errors) ? problem.errors : [],
+  };
+}
+
+async function submit(form, action) {
+  const button = form.querySelector('button');
+  button.disabled = true;
+  show('', 'Please wait…');
+  try {
+    await action();
+  } catch {
+    show('error', 'The service could not be reached. Check your connection and try again.');
+  } finally {
+    button.disabled = false;
+  }
+}
+
+document.getElementById('forgot-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const username = form.elements.username.value.trim();
+  submit(form, async () => {
+    const answer = await post('/password/forgot', { username });
+    if (!answer.ok) return show('error', answer.detail, answer.errors);
+    document.getElementById('confirm-username').value = username;
+    const where = answer.body.delivery ? ` (sent to ${answer.body.delivery.destination})` : '';
+    show('success', `${answer.body.message}${where}`);
+  });
+});
+
+document.getElementById('confirm-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const password = form.elements.password;
+  const body = {
+    username: form.elements.username.value.trim(),
+    code: form.elements.code.value.trim(),
+    password: password.value,
+  };
+  password.value = '';
+  submit(form, async () => {
+    const answer = await post('/password/confirm', body);
+    body.password = '';
+    if (!answer.ok) return show('error', answer.detail, answer.errors);
+    form.reset();
+    show('success', 'Your password has been changed. You can now sign in with your new password.');
+  });
+});

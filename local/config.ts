@@ -1,0 +1,123 @@
+/**
+ * The local stack's settings, from the command line and the environment (pure, so the rules are
+ * testable): `PORT` for the API and one variable per other part, `LOCAL_DIR`, and whether to
+ * reuse the previous run's data.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { StackPorts } from './stack';
+
+/** A setting the stack cannot run with. */
+export class StackConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StackConfigError';
+  }
+}
+
+/** Everything `npm start` was asked for. */
+export interface StackConfig {
+  readonly help: boolean;
+  readonly keepData: boolean;
+  readonly debug: boolean;
+  readonly localDir: string;
+  readonly ports: StackPorts;
+  readonly extraAllowedOrigins: readonly string[];
+  readonly forgotMinResponseMs: string;
+  /** Where the handlers are loaded from: `<dir>/<function>/index.ts` (or `index.mjs`). */
+  readonly lambdaDir: string;
+}
+
+/** The usage text of `npm start -- --help`. */
+export const USAGE = `Usage: npm start [-- --keep | --reset] [--bundles] [--debug] [--help]
+
+Runs the password-reset service on this machine (loopback only) until Ctrl-C.
+  --reset   start from an empty user pool with a new app client and demo user (default)
+  --keep    reuse the previous run's user pool, app client and users from LOCAL_DIR
+  --bundles run the built bundles (dist/lambda/<name>/index.mjs, from npm run build) instead
+            of the TypeScript sources
+  --debug   verbose logs from cognito-local and the handlers
+
+Environment:
+  PORT=3000            the API (0: any free port)
+  CLIENT_PORT=PORT+1   the reference reset page (a different origin, so CORS is exercised)
+  COGNITO_PORT=PORT+2  the local Cognito endpoint
+  SERVICES_PORT=PORT+3 Secrets Manager, EventBridge, Lambda, mailbox, events, sign-outs
+  SES_PORT=PORT+4      the SES emulator (its web page lists every stored mail)
+  LOCAL_DIR=.local     data directory; stack.json is written there once ready
+  ALLOWED_ORIGINS      extra comma-separated CORS origins besides the reference page
+  FORGOT_MIN_RESPONSE_MS=400  the forgot timing floor (0 switches it off)
+  LAMBDA_DIR=lambda    handler directory (for trying other handler code against the stack)`;
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw new StackConfigError(`${name} must be a port number (0-65535), got "${text}"`);
+  }
+  return value;
+}
+
+/**
+ * Reads the settings.
+ *
+ * @example
+ * parseStackConfig(['--keep'], { PORT: '4000' }, '/repo').ports.client // 4001
+ */
+export function parseStackConfig(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): StackConfig {
+  const flags = new Set(argv);
+  for (const flag of flags) {
+    if (!['--keep', '--reset', '--bundles', '--debug', '--help', '-h'].includes(flag)) {
+      throw new StackConfigError(`unknown option ${flag}\n\n${USAGE}`);
+    }
+  }
+  if (flags.has('--keep') && flags.has('--reset')) {
+    throw new StackConfigError('--keep and --reset exclude each other');
+  }
+  const api = port(env, 'PORT', 3000);
+  const next = (offset: number): number => (api === 0 ? 0 : api + offset);
+  const localDir = env.LOCAL_DIR && env.LOCAL_DIR !== '' ? env.LOCAL_DIR : '.local';
+  const floor = env.FORGOT_MIN_RESPONSE_MS ?? '400';
+  if (!/^\d+$/.test(floor)) {
+    throw new StackConfigError(
+      `FORGOT_MIN_RESPONSE_MS must be a whole number of milliseconds, got "${floor}"`,
+    );
+  }
+  const origins = (env.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) {
+      throw new StackConfigError(
+        `ALLOWED_ORIGINS entries must be exact origins like http://localhost:5173, got "${origin}"`,
+      );
+    }
+  }
+  return {
+    help: flags.has('--help') || flags.has('-h'),
+    keepData: flags.has('--keep'),
+    debug: flags.has('--debug') || (env.DEBUG !== undefined && env.DEBUG !== ''),
+    localDir: isAbsolute(localDir) ? localDir : resolve(cwd, localDir),
+    ports: {
+      api,
+      client: port(env, 'CLIENT_PORT', next(1)),
+      cognito: port(env, 'COGNITO_PORT', next(2)),
+      services: port(env, 'SERVICES_PORT', next(3)),
+      ses: port(env, 'SES_PORT', next(4)),
+    },
+    extraAllowedOrigins: origins,
+    forgotMinResponseMs: floor,
+    lambdaDir: resolve(cwd, env.LAMBDA_DIR || (flags.has('--bundles') ? 'dist/lambda' : 'lambda')),
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * One loopback endpoint for the AWS calls no npm emulator covers (Secrets Manager, EventBridge,
+ * Lambda Invoke: each in its real protocol, told apart by `X-Amz-Target` or path as AWS's own
+ * endpoints would be) and for the local inspection views (mailbox, events, sign-outs).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AwsServiceError } from './aws-service-error';
+import type { CognitoFront } from './cognito-front';
+import type { LocalEventBus } from './event-bus';
+import {
+  awsTarget,
+  parseJsonObject,
+  readBody,
+  sendAwsError,
+  sendAwsResult,
+  sendJson,
+} from './http-util';
+import type { LambdaFunction } from './lambda-function';
+import { handleInvoke, type InvokeObserver, isInvokeRequest } from './lambda-invoke';
+import type { MailboxEntry } from './mailbox';
+import type { LocalSecretsManager } from './secrets-manager';
+
+/** Paths of the inspection views. */
+export const VIEW_PATHS = {
+  mailbox: '/mailbox',
+  events: '/events',
+  signOuts: '/sign-outs',
+} as const;
+
+/** The parts the endpoint serves. */
+export interface ServicesOptions {
+  readonly secrets: LocalSecretsManager;
+  readonly bus: LocalEventBus;
+  readonly front: CognitoFront;
+  readonly functions: ReadonlyMap<string, LambdaFunction>;
+  readonly mailbox: (to: string) => Promise<MailboxEntry[]>;
+  readonly onInvoked?: InvokeObserver;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+/** Creates the request listener of the local services endpoint. */
+export function createServicesEndpoint(options: ServicesOptions) {
+  const view = async (url: URL, response: ServerResponse): Promise<boolean> => {
+    switch (url.pathname) {
+      case VIEW_PATHS.mailbox: {
+        const to = url.searchParams.get('to');
+        if (!to) {
+          sendJson(response, 400, { message: 'Give the recipient: ?to=<username, sub or email>' });
+        } else {
+          sendJson(response, 200, await options.mailbox(to));
+        }
+        return true;
+      }
+      case VIEW_PATHS.events:
+        sendJson(response, 200, options.bus.events());
+        return true;
+      case VIEW_PATHS.signOuts:
+        sendJson(response, 200, options.front.recordedSignOuts());
+        return true;
+      default:
+        return false;
+    }
+  };
+
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://local');
+      if (request.method === 'GET' && (await view(url, response))) return;
+      const body = await readBody(request, MAX_BODY);
+      if (isInvokeRequest(request)) {
+        await handleInvoke(request, body, response, options.functions, options.onInvoked);
+        return;
+      }
+      const { service, operation } = awsTarget(request);
+      const parsed = parseJsonObject(body);
+      const target =
+        service === 'secretsmanager'
+          ? options.secrets
+          : service === 'AWSEvents'
+            ? options.bus
+            : undefined;
+      if (request.method !== 'POST' || url.pathname !== '/' || !target) {
+        sendJson(response, 404, { message: 'Not found on the local services endpoint' });
+        return;
+      }
+      if (!parsed) {
+        sendAwsError(response, 'SerializationException', 'Request body is not a JSON object.');
+        return;
+      }
+      sendAwsResult(response, target.handle(operation, parsed));
+    } catch (error) {
+      if (error instanceof AwsServiceError)
+        sendAwsError(response, error.type, error.message, error.status);
+      else sendAwsError(response, 'InternalFailure', 'The local services endpoint failed.', 500);
+    }
+  };
+}

@@ -1,0 +1,353 @@
+/**
+ * Starts and stops every part of the local stack, in an order that keeps a failed start
+ * harmless: all ports are bound first (a port in use fails before anything is touched), then
+ * the data directory is locked (a second stack on the same directory fails), and only then is
+ * old state removed and the new stack seeded.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { createApiGateway } from './api-gateway';
+import { createClientPage } from './client-page';
+import { type CognitoEmulator, startCognitoEmulator } from './cognito-emulator';
+import { CognitoFront } from './cognito-front';
+import { lockDataDirectory, readJson, stackJsonPath, writeJson } from './data-dir';
+import { LocalEventBus } from './event-bus';
+import { LambdaFunction } from './lambda-function';
+import { closeServer, LOOPBACK, listenOnLoopback } from './listen';
+import { mailboxFor } from './mailbox';
+import { LocalSecretsManager } from './secrets-manager';
+import {
+  clientSecretOf,
+  ensureUser,
+  localCognitoClient,
+  type SeedRecord,
+  seedCognito,
+} from './seed';
+import { createServicesEndpoint, VIEW_PATHS } from './services-server';
+import { type SesEmulator, startSes } from './ses';
+
+/** Ports of the parts (0: any free port). */
+export interface StackPorts {
+  readonly api: number;
+  readonly client: number;
+  readonly cognito: number;
+  readonly services: number;
+  readonly ses: number;
+}
+
+/** How to run the stack. */
+export interface StackOptions {
+  /** Handlers are `<lambdaDir>/<function>/index.ts`, or `index.mjs` (a built bundle). */
+  readonly lambdaDir: string;
+  readonly localDir: string;
+  readonly ports: StackPorts;
+  /** Start from an empty pool (default) or reuse the previous run's pool, client and users. */
+  readonly keepData: boolean;
+  readonly extraAllowedOrigins: readonly string[];
+  readonly forgotMinResponseMs: string;
+  readonly debug: boolean;
+  /** Receives every line the stack prints. */
+  readonly log: (line: string) => void;
+}
+
+/** Contents of `stack.json` (contract section 6). */
+export interface StackInfo {
+  readonly apiUrl: string;
+  readonly cognitoEndpoint: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly mailboxUrl: string;
+  readonly eventsUrl: string;
+  readonly signOutsUrl: string;
+  readonly allowedOrigins: readonly string[];
+  readonly demoUser: { readonly username: string; readonly password: string };
+  readonly clientPageUrl: string;
+  readonly sesUrl: string;
+  readonly dataReused: boolean;
+}
+
+/** A running stack. */
+export interface RunningStack {
+  readonly info: StackInfo;
+  stop(): Promise<void>;
+}
+
+export const REGION = 'us-east-1';
+export const ACCOUNT_ID = '000000000000';
+export const SECRET_NAME = 'cognito-password-reset/app-client';
+export const EVENT_BUS_NAME = 'password-reset-local';
+export const NOTIFICATION_FROM = 'security@example.com';
+const API_TIMEOUT_MS = 10_000;
+const TRIGGER_TIMEOUT_MS = 5_000;
+
+type Listener = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
+
+/** A server whose request listener is attached once the part behind it is ready. */
+function pendingServer(): { server: Server; attach: (listener: Listener) => void } {
+  let current: Listener = (_request, response) => {
+    response.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '1' }).end('starting');
+  };
+  const server = createServer({ keepAliveTimeout: 5_000 }, (request, response) => {
+    void current(request, response);
+  });
+  return { server, attach: (listener) => (current = listener) };
+}
+
+/** Starts the whole local stack; rejects (having stopped what it started) if any part fails. */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined);
+    }
+  };
+  try {
+    return await start(options, cleanups, stopAll);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function start(
+  options: StackOptions,
+  cleanups: (() => Promise<void> | void)[],
+  stopAll: () => Promise<void>,
+): Promise<RunningStack> {
+  const { log } = options;
+  // 1. Every port, before anything else is touched.
+  const api = pendingServer();
+  const client = pendingServer();
+  const cognito = pendingServer();
+  const services = pendingServer();
+  const bind = async (part: { server: Server }, port: number, name: string): Promise<string> => {
+    const bound = await listenOnLoopback(part.server, port, name);
+    cleanups.push(() => closeServer(part.server));
+    return `http://${LOOPBACK}:${bound}`;
+  };
+  const apiUrl = await bind(api, options.ports.api, 'API');
+  const clientUrl = await bind(client, options.ports.client, 'reference client page');
+  const cognitoUrl = await bind(cognito, options.ports.cognito, 'Cognito endpoint');
+  const servicesUrl = await bind(services, options.ports.services, 'local AWS services');
+  const ses: SesEmulator = await startSes(options.ports.ses);
+  cleanups.push(() => ses.stop());
+
+  // 2. The data directory: ours alone from here on.
+  const releaseLock = lockDataDirectory(options.localDir);
+  const stackJson = stackJsonPath(options.localDir);
+  // Should the process end without a clean stop (a forced exit), still leave no stale files.
+  const onExit = (): void => {
+    rmSync(stackJson, { force: true });
+    releaseLock();
+  };
+  process.once('exit', onExit);
+  cleanups.push(() => {
+    process.off('exit', onExit);
+    releaseLock();
+  });
+  rmSync(stackJson, { force: true });
+  const cognitoDir = join(options.localDir, 'cognito');
+  const seedPath = join(options.localDir, 'seed.json');
+  if (!options.keepData) {
+    rmSync(cognitoDir, { recursive: true, force: true });
+    rmSync(seedPath, { force: true });
+  }
+
+  // 3. The parts.
+  // The page's origin as printed, and as typed by someone who prefers `localhost`.
+  const allowedOrigins = [
+    clientUrl,
+    clientUrl.replace(LOOPBACK, 'localhost'),
+    ...options.extraAllowedOrigins,
+  ];
+  const secrets = new LocalSecretsManager(REGION, ACCOUNT_ID);
+  const bus = new LocalEventBus(EVENT_BUS_NAME, REGION, ACCOUNT_ID);
+  const emulator: CognitoEmulator = await startCognitoEmulator({
+    dataDirectory: cognitoDir,
+    region: REGION,
+    issuerUrl: cognitoUrl,
+    lambdaEndpoint: servicesUrl,
+    triggerFunctionName: 'post-confirmation',
+    sesEndpoint: ses.url,
+    debug: options.debug,
+    onCodeSent: (to) =>
+      log(
+        `[mail] code sent to ${to}; read it: curl -s '${servicesUrl}${VIEW_PATHS.mailbox}?to=${to}'`,
+      ),
+  });
+  cleanups.push(() => emulator.stop());
+  const front = new CognitoFront(emulator);
+  cognito.attach((request, response) => front.handle(request, response));
+
+  const { seed, reused } = await seedOrReuse(options, cognitoUrl, seedPath);
+  const admin = localCognitoClient(cognitoUrl, REGION);
+  const secret = await clientSecretOf(admin, seed.userPoolId, seed.clientId);
+  admin.destroy();
+  if (!secret) throw new Error('the local app client has no secret');
+  secrets.put(SECRET_NAME, JSON.stringify({ clientSecret: secret }));
+
+  const commonEnvironment = {
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoUrl,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: servicesUrl,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: servicesUrl,
+    AWS_ENDPOINT_URL_SESV2: ses.url,
+    POWERTOOLS_TRACE_DISABLED: 'true',
+    POWERTOOLS_DEV: 'false',
+    POWERTOOLS_LOG_LEVEL: options.debug ? 'DEBUG' : 'INFO',
+  };
+  const apiEnvironment = {
+    ...commonEnvironment,
+    USER_POOL_CLIENT_ID: seed.clientId,
+    CLIENT_SECRET_ID: SECRET_NAME,
+    ALLOWED_ORIGINS: allowedOrigins.join(','),
+    FORGOT_MIN_RESPONSE_MS: options.forgotMinResponseMs,
+  };
+  let mailSeen = ses.emails().length;
+  const reportNewMail = (): void => {
+    const emails = ses.emails();
+    for (const email of emails.slice(mailSeen)) {
+      if (email.from === NOTIFICATION_FROM) {
+        log(`[mail] notification "${email.subject}" sent to ${email.destination.to.join(', ')}`);
+      }
+    }
+    mailSeen = emails.length;
+  };
+  const lambda = (name: string, timeoutMs: number, environment: Record<string, string>) =>
+    new LambdaFunction({
+      name,
+      modulePath: handlerModule(options.lambdaDir, name),
+      environment: {
+        ...environment,
+        AWS_LAMBDA_FUNCTION_NAME: name,
+        AWS_LAMBDA_FUNCTION_TIMEOUT: String(timeoutMs / 1000),
+      },
+      timeoutMs,
+      maxConcurrency: 4,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      log: (line) => log(`[${name}] ${line}`),
+      afterInvoke: name === 'post-confirmation' ? reportNewMail : undefined,
+    });
+  const forgot = lambda('forgot-password', API_TIMEOUT_MS, apiEnvironment);
+  const confirm = lambda('confirm-forgot-password', API_TIMEOUT_MS, apiEnvironment);
+  const trigger = lambda('post-confirmation', TRIGGER_TIMEOUT_MS, {
+    ...commonEnvironment,
+    EVENT_BUS_NAME,
+    NOTIFICATION_FROM,
+    REVOKE_SESSIONS: 'true',
+  });
+  for (const fn of [forgot, confirm, trigger]) cleanups.push(() => fn.stop());
+  await Promise.all([forgot.warm(), confirm.warm(), trigger.warm()]);
+
+  front.onSignOut((record) => log(`[sign-out] all sessions of user ${record.username} revoked`));
+  bus.onEvent((event) =>
+    log(`[event] ${event['detail-type']} from ${event.source}: ${JSON.stringify(event.detail)}`),
+  );
+
+  const mailbox = async (to: string) => {
+    const user = await emulator.user(seed.userPoolId, to);
+    const addresses = [to, ...(user?.email ? [user.email] : [])];
+    return mailboxFor(ses.emails(), addresses);
+  };
+  services.attach(
+    createServicesEndpoint({
+      secrets,
+      bus,
+      front,
+      functions: new Map([
+        ['forgot-password', forgot],
+        ['confirm-forgot-password', confirm],
+        ['post-confirmation', trigger],
+      ]),
+      mailbox,
+      onInvoked: (name, event, outcome) => {
+        if (name !== 'post-confirmation' || outcome.ok) return;
+        const { userPoolId, userName } = (event ?? {}) as {
+          userPoolId?: unknown;
+          userName?: unknown;
+        };
+        log(`[post-confirmation] failed: ${outcome.errorType}: ${outcome.errorMessage}`);
+        if (typeof userPoolId === 'string' && typeof userName === 'string') {
+          front.recordTriggerFailure(userPoolId, userName, outcome.errorMessage);
+        }
+      },
+    }),
+  );
+  api.attach(
+    createApiGateway({
+      routes: new Map([
+        ['/password/forgot', forgot],
+        ['/password/confirm', confirm],
+      ]),
+      allowedOrigins,
+      onRequest: (line) => log(`[api] ${line}`),
+    }),
+  );
+  client.attach(createClientPage(apiUrl));
+
+  const info: StackInfo = {
+    apiUrl,
+    cognitoEndpoint: cognitoUrl,
+    userPoolId: seed.userPoolId,
+    clientId: seed.clientId,
+    mailboxUrl: `${servicesUrl}${VIEW_PATHS.mailbox}`,
+    eventsUrl: `${servicesUrl}${VIEW_PATHS.events}`,
+    signOutsUrl: `${servicesUrl}${VIEW_PATHS.signOuts}`,
+    allowedOrigins,
+    demoUser: seed.demoUser,
+    clientPageUrl: clientUrl,
+    sesUrl: ses.url,
+    dataReused: reused,
+  };
+  writeJson(stackJson, info);
+  cleanups.push(() => rmSync(stackJson, { force: true }));
+  return { info, stop: stopAll };
+}
+
+/** The handler module of a function: its TypeScript source, or else a built bundle. */
+function handlerModule(lambdaDir: string, name: string): string {
+  const source = join(lambdaDir, name, 'index.ts');
+  return existsSync(source) ? source : join(lambdaDir, name, 'index.mjs');
+}
+
+function isSeedRecord(value: unknown): value is SeedRecord {
+  const record = value as Partial<SeedRecord> | undefined;
+  return (
+    typeof record?.userPoolId === 'string' &&
+    typeof record.clientId === 'string' &&
+    typeof record.demoUser?.username === 'string' &&
+    typeof record.demoUser.password === 'string'
+  );
+}
+
+/** With `--keep`, the previous pool and client when they still exist; otherwise a new seed. */
+async function seedOrReuse(
+  options: StackOptions,
+  cognitoUrl: string,
+  seedPath: string,
+): Promise<{ seed: SeedRecord; reused: boolean }> {
+  const cognito = localCognitoClient(cognitoUrl, REGION);
+  try {
+    const previous = options.keepData ? readJson(seedPath) : undefined;
+    if (
+      isSeedRecord(previous) &&
+      (await clientSecretOf(cognito, previous.userPoolId, previous.clientId))
+    ) {
+      const { username, password } = previous.demoUser;
+      await ensureUser(cognito, previous.userPoolId, username, password);
+      return { seed: previous, reused: true };
+    }
+    const seed = await seedCognito(cognito);
+    writeJson(seedPath, seed);
+    return { seed, reused: false };
+  } finally {
+    cognito.destroy();
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * Enumeration (issue 7; contract section 3): the answers that could tell an attacker whether an
+ * account exists, or why a code failed, are identical apart from the request id: status, every
+ * header, and the body.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALLOWED_ORIGIN, apiEvent } from '../support/api-events';
+import { FAKE_DELIVERY, startFakeCognito, startFakeSecretsManager } from '../support/aws-fakes';
+import type { FaultServer } from '../support/fault-server';
+import {
+  type ApiFunctionName,
+  type ApiHandler,
+  loadApiHandler,
+  restoreEnv,
+} from '../support/handlers';
+import { lambdaContext } from '../support/lambda-context';
+import { captureLogs } from '../support/log-capture';
+
+interface CognitoError {
+  readonly case: string;
+  readonly status: number;
+  readonly type: string;
+  readonly message: string;
+}
+
+/** Cognito's own answers (status, type, message as the service words them). */
+const CONFIRM_FAILURES: readonly CognitoError[] = [
+  {
+    case: 'unknown user',
+    status: 400,
+    type: 'UserNotFoundException',
+    message: 'Username/client id combination not found.',
+  },
+  {
+    case: 'disabled user',
+    status: 400,
+    type: 'NotAuthorizedException',
+    message: 'User is disabled.',
+  },
+  {
+    case: 'wrong code',
+    status: 400,
+    type: 'CodeMismatchException',
+    message: 'Invalid verification code provided, please try again.',
+  },
+  {
+    case: 'expired code',
+    status: 400,
+    type: 'ExpiredCodeException',
+    message: 'Invalid code provided, please request a code again.',
+  },
+  {
+    // With PreventUserExistenceErrors, Cognito answers a code never requested as expired.
+    case: 'code never requested',
+    status: 400,
+    type: 'ExpiredCodeException',
+    message: 'Invalid code provided, please request a code again.',
+  },
+  {
+    case: 'unconfirmed user',
+    status: 400,
+    type: 'UserNotConfirmedException',
+    message: 'User is not confirmed.',
+  },
+  {
+    case: 'user without a verified email or phone',
+    status: 400,
+    type: 'InvalidParameterException',
+    message:
+      'Cannot reset password for the user as there is no registered/verified email or phone_number',
+  },
+];
+
+/** What a pool with PreventUserExistenceErrors off answers for users who should look unknown. */
+const FORGOT_LEAKS: readonly CognitoError[] = [
+  {
+    case: 'unknown user',
+    status: 400,
+    type: 'UserNotFoundException',
+    message: 'Username/client id combination not found.',
+  },
+  {
+    case: 'disabled user',
+    status: 400,
+    type: 'NotAuthorizedException',
+    message: 'User is disabled.',
+  },
+  {
+    case: 'user without a verified email or phone',
+    status: 400,
+    type: 'InvalidParameterException',
+    message:
+      'Cannot reset password for the user as there is no registered/verified email or phone_number',
+  },
+];
+
+let cognito: FaultServer;
+let secretsManager: FaultServer;
+const handlers = new Map<ApiFunctionName, ApiHandler>();
+
+beforeAll(async () => {
+  cognito = await startFakeCognito();
+  secretsManager = await startFakeSecretsManager();
+  for (const name of ['forgot-password', 'confirm-forgot-password'] as const) {
+    handlers.set(
+      name,
+      await loadApiHandler(name, {
+        cognitoUrl: cognito.url,
+        secretsManagerUrl: secretsManager.url,
+      }),
+    );
+  }
+});
+
+afterAll(async () => {
+  restoreEnv();
+  await cognito.stop();
+  await secretsManager.stop();
+});
+
+/** The answer with the request id taken out of the header and the body. */
+function withoutRequestId(result: APIGatewayProxyResult) {
+  const headers = Object.fromEntries(
+    Object.entries(result.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'x-request-id'),
+  );
+  let body: unknown = result.body;
+  try {
+    const parsed = JSON.parse(result.body ?? '') as Record<string, unknown>;
+    const { requestId: _requestId, ...rest } = parsed;
+    body = rest;
+  } catch {
+    // not JSON: compared verbatim
+  }
+  return {
+    statusCode: result.statusCode,
+    headers,
+    multiValueHeaders: result.multiValueHeaders,
+    body,
+  };
+}
+
+async function answer(name: ApiFunctionName, event: APIGatewayProxyEvent) {
+  const logs = captureLogs();
+  try {
+    const result = await (handlers.get(name) as ApiHandler)(
+      event,
+      lambdaContext({ remainingMs: 5_000 }),
+    );
+    return { result, logs: logs.records() };
+  } finally {
+    logs.restore();
+  }
+}
+
+function withOrigin(event: APIGatewayProxyEvent): APIGatewayProxyEvent {
+  return { ...event, headers: { ...event.headers, Origin: ALLOWED_ORIGIN } };
+}
+
+describe('confirm: every reason a reset cannot proceed answers alike', () => {
+  it('gives one status, header set and body apart from requestId', async () => {
+    // Prepare / Act
+    const answers = [];
+    for (const failure of CONFIRM_FAILURES) {
+      cognito.clear();
+      cognito.inject('ConfirmForgotPassword', { kind: 'error', ...failure }, 1);
+      const event = withOrigin(
+        apiEvent({
+          path: '/password/confirm',
+          body: {
+            username: `${failure.case.replace(/\W/g, '-')}@example.test`,
+            code: '123456',
+            password: 'New-Password-123456',
+          },
+        }),
+      );
+      const { result } = await answer('confirm-forgot-password', event);
+      answers.push({
+        case: failure.case,
+        answer: withoutRequestId(result),
+        requestId: result.headers?.['X-Request-Id'],
+      });
+    }
+
+    // Assess
+    const [first, ...rest] = answers;
+    expect(first?.answer.statusCode).toBe(400);
+    expect(first?.answer.body).toMatchObject({ code: 'INVALID_CODE' });
+    for (const other of rest)
+      expect({ case: other.case, ...other.answer }).toEqual({ case: other.case, ...first?.answer });
+    expect(new Set(answers.map((entry) => entry.requestId)).size).toBe(answers.length);
+  });
+});
+
+describe('forgot: a pool that leaks user existence still answers alike', () => {
+  it('answers the same 202 without delivery for each, and warns that the pool leaks', async () => {
+    // Prepare / Act
+    const answers = [];
+    for (const failure of FORGOT_LEAKS) {
+      cognito.clear();
+      cognito.inject('ForgotPassword', { kind: 'error', ...failure }, 1);
+      const { result, logs } = await answer(
+        'forgot-password',
+        withOrigin(
+          apiEvent({
+            path: '/password/forgot',
+            body: { username: `${failure.case.replace(/\W/g, '-')}@example.test` },
+          }),
+        ),
+      );
+      answers.push({ case: failure.case, answer: withoutRequestId(result), logs });
+    }
+
+    // Assess
+    const [first, ...rest] = answers;
+    expect(first?.answer.statusCode).toBe(202);
+    expect(first?.answer.body).toEqual({
+      message: 'If an account matches, a confirmation code has been sent.',
+    });
+    for (const other of rest)
+      expect({ case: other.case, ...other.answer }).toEqual({ case: other.case, ...first?.answer });
+    for (const entry of answers) {
+      expect(
+        entry.logs.some(
+          (record) =>
+            record.level === 'WARN' &&
+            /PreventUserExistenceErrors|leak/i.test(String(record.message)),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('answers an existing and an unknown user alike when Cognito simulates the delivery', async () => {
+    // Prepare: PreventUserExistenceErrors ENABLED, Cognito's simulated delivery has the same shape
+    cognito.clear();
+    const event = (username: string) =>
+      withOrigin(apiEvent({ path: '/password/forgot', body: { username } }));
+
+    // Act
+    const existing = await answer('forgot-password', event('existing@example.test'));
+    const unknown = await answer('forgot-password', event('unknown@example.test'));
+
+    // Assess
+    expect(withoutRequestId(existing.result)).toEqual(withoutRequestId(unknown.result));
+    expect(withoutRequestId(existing.result).body).toEqual({
+      message: 'If an account matches, a confirmation code has been sent.',
+      delivery: { medium: FAKE_DELIVERY.DeliveryMedium, destination: FAKE_DELIVERY.Destination },
+    });
+  });
+});

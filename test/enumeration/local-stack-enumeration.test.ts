@@ -1,0 +1,178 @@
+/**
+ * Enumeration through the real local parts (issue 7; contract section 3): `npm start`'s gateway,
+ * the handlers and the local Cognito (cognito-local behind the stack's Cognito front, which
+ * behaves as `PreventUserExistenceErrors` ENABLED). Over real HTTP, the answers that could tell
+ * an attacker whether an account exists or why a code failed are identical apart from the
+ * request id: status, every header, and the body.
+ */
+import {
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+
+const PASSWORD = 'Enumeration-Test-Password-2026';
+let stack: LocalStack;
+let origin: string;
+
+interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: Record<string, unknown>;
+  readonly requestId: string | undefined;
+}
+
+/**
+ * The headers that legitimately differ between any two answers: the request ids (ours and the
+ * gateway's own `x-amzn-RequestId`, as API Gateway sends), and transport headers.
+ */
+const VARYING_HEADERS = new Set([
+  'x-request-id',
+  'x-amzn-requestid',
+  'date',
+  'content-length',
+  'connection',
+  'keep-alive',
+]);
+
+async function post(path: string, body: unknown): Promise<HttpAnswer> {
+  const response = await fetch(`${stack.info.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: origin },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (!VARYING_HEADERS.has(name)) headers[name] = value;
+  });
+  const parsed = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
+  const { requestId, ...rest } = parsed;
+  return {
+    status: response.status,
+    headers,
+    body: rest,
+    requestId: typeof requestId === 'string' ? requestId : undefined,
+  };
+}
+
+async function createUser(admin: CognitoIdentityProviderClient, email: string): Promise<void> {
+  const UserPoolId = stack.info.userPoolId;
+  await admin.send(
+    new AdminCreateUserCommand({
+      UserPoolId,
+      Username: email,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    }),
+  );
+  await admin.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId,
+      Username: email,
+      Password: PASSWORD,
+      Permanent: true,
+    }),
+  );
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack({ FORGOT_MIN_RESPONSE_MS: '0' });
+  origin = stack.info.allowedOrigins[0] ?? 'http://127.0.0.1';
+  const admin = new CognitoIdentityProviderClient({
+    region: 'eu-west-1',
+    endpoint: stack.info.cognitoEndpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await createUser(admin, 'never-requested@example.test');
+  await createUser(admin, 'disabled@example.test');
+  await createUser(admin, 'requested@example.test');
+  await admin.send(
+    new AdminDisableUserCommand({
+      UserPoolId: stack.info.userPoolId,
+      Username: 'disabled@example.test',
+    }),
+  );
+  admin.destroy();
+}, 90_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('confirm through the local stack', () => {
+  it('answers an unknown user, a disabled user, a wrong code and a code never requested alike', async () => {
+    // Prepare: one user has a real code waiting (so "wrong code" is a real mismatch)
+    const requested = await post('/password/forgot', { username: 'requested@example.test' });
+    expect(requested.status).toBe(202);
+    const attempt = (username: string) =>
+      post('/password/confirm', { username, code: '000000', password: PASSWORD });
+
+    // Act
+    const answers = {
+      'unknown user': await attempt('nobody-here@example.test'),
+      'disabled user': await attempt('disabled@example.test'),
+      'wrong code': await attempt('requested@example.test'),
+      'code never requested': await attempt('never-requested@example.test'),
+    };
+
+    // Assess
+    const reference = answers['unknown user'];
+    expect(reference.status).toBe(400);
+    expect(reference.body).toMatchObject({ code: 'INVALID_CODE' });
+    for (const [name, answer] of Object.entries(answers)) {
+      expect({ name, status: answer.status, headers: answer.headers, body: answer.body }).toEqual({
+        name,
+        status: reference.status,
+        headers: reference.headers,
+        body: reference.body,
+      });
+      expect(answer.requestId).toBeTruthy();
+    }
+  }, 30_000);
+});
+
+describe('forgot through the local stack', () => {
+  it('answers an existing, a disabled and an unknown user alike', async () => {
+    // Act
+    const answers = {
+      existing: await post('/password/forgot', { username: 'never-requested@example.test' }),
+      disabled: await post('/password/forgot', { username: 'disabled@example.test' }),
+      unknown: await post('/password/forgot', { username: 'nobody-here@example.test' }),
+    };
+
+    // Assess: same status and headers; same body but for Cognito's masked destination, whose
+    // form is the same (the value is Cognito's mask of each user's own or simulated address)
+    const shape = (body: Record<string, unknown>) => {
+      const delivery = body.delivery as { medium?: string; destination?: string } | undefined;
+      return {
+        ...body,
+        delivery: delivery && {
+          medium: delivery.medium,
+          destination: delivery.destination?.replace(/[^*@.]/g, 'x').replace(/x+/g, 'x'),
+        },
+      };
+    };
+    const reference = answers.existing;
+    expect(reference.status).toBe(202);
+    for (const [name, answer] of Object.entries(answers)) {
+      expect({
+        name,
+        status: answer.status,
+        headers: answer.headers,
+        body: shape(answer.body),
+      }).toEqual({
+        name,
+        status: reference.status,
+        headers: reference.headers,
+        body: shape(reference.body),
+      });
+    }
+  }, 30_000);
+});

@@ -1,0 +1,265 @@
+/**
+ * The post-confirmation trigger when one of its three effects' services misbehaves (issue 7,
+ * faults; contract section 4). Whatever fails, the trigger returns the event unchanged well
+ * inside Cognito's 5 s, never throws, counts the failure as its metric, reports the outcome in
+ * the event it still publishes, and works again once the service recovers.
+ */
+import type { PostConfirmationTriggerEvent } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeCognito, startFakeEventBridge, startFakeSes } from '../support/aws-fakes';
+import type { FaultServer } from '../support/fault-server';
+import { loadTriggerHandler, restoreEnv, type TriggerHandler } from '../support/handlers';
+import { lambdaContext, now } from '../support/lambda-context';
+import {
+  activeTimers,
+  type RejectionTracker,
+  settle,
+  timersSettled,
+  trackUnhandledRejections,
+} from '../support/leaks';
+import { captureLogs, emittedMetrics, type LogCapture } from '../support/log-capture';
+import { postConfirmationEvent, TRIGGER_EMAIL } from '../support/trigger-events';
+import {
+  ADDED_LATENCY,
+  ERROR_429,
+  ERROR_500,
+  ERROR_503,
+  HANG,
+  MALFORMED_JSON,
+  type NamedFault,
+  PROXY_502,
+  REFUSED,
+  RESET,
+  SLOW_DRIP,
+  THROTTLING,
+  TRUNCATED_JSON,
+} from './fault-catalogue';
+
+/** Cognito fails the user's request when the trigger takes longer than this. */
+const COGNITO_TRIGGER_LIMIT_MS = 5_000;
+/** The function's own remaining time at the start (its deployed timeout is at least this). */
+const REMAINING_MS = 5_000;
+const MAX_ATTEMPTS = 3;
+const TIMER_GRACE_MS = 1_200;
+
+interface Effect {
+  readonly name: string;
+  readonly server: () => FaultServer;
+  readonly operation: string;
+  readonly failureMetric: string;
+  /** The event-detail flag that reports this effect, if any. */
+  readonly flag?: 'sessionsRevoked' | 'notified';
+}
+
+let cognito: FaultServer;
+let ses: FaultServer;
+let eventBridge: FaultServer;
+let handler: TriggerHandler;
+let logs: LogCapture;
+let rejections: RejectionTracker;
+
+const EFFECTS: readonly Effect[] = [
+  {
+    name: 'revoking sessions (Cognito AdminUserGlobalSignOut)',
+    server: () => cognito,
+    operation: 'AdminUserGlobalSignOut',
+    failureMetric: 'SessionsRevokeFailed',
+    flag: 'sessionsRevoked',
+  },
+  {
+    name: 'the notification (SES v2 SendEmail)',
+    server: () => ses,
+    operation: 'SendEmail',
+    failureMetric: 'NotificationFailed',
+    flag: 'notified',
+  },
+  {
+    name: 'the event (EventBridge PutEvents)',
+    server: () => eventBridge,
+    operation: 'PutEvents',
+    failureMetric: 'EventPublishFailed',
+  },
+];
+
+const FAULTS: readonly NamedFault[] = [
+  HANG,
+  REFUSED,
+  RESET,
+  ERROR_500,
+  ERROR_503,
+  PROXY_502,
+  ERROR_429,
+  THROTTLING,
+  MALFORMED_JSON,
+  TRUNCATED_JSON,
+  SLOW_DRIP,
+];
+
+const FAILURE_METRICS = EFFECTS.map((effect) => effect.failureMetric);
+
+function publishedDetails(): Record<string, unknown>[] {
+  return eventBridge.requests.flatMap((request) => {
+    const entries =
+      (request.body as { Entries?: { Detail?: string }[] } | undefined)?.Entries ?? [];
+    return entries.map((entry) => JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>);
+  });
+}
+
+async function recoverAll(): Promise<void> {
+  await Promise.all([cognito.recover(), ses.recover(), eventBridge.recover()]);
+}
+
+interface Invocation {
+  readonly event: PostConfirmationTriggerEvent;
+  readonly pristine: PostConfirmationTriggerEvent;
+  readonly result: PostConfirmationTriggerEvent;
+  readonly elapsedMs: number;
+  readonly answeredBeforeDeadline: boolean;
+}
+
+async function invoke(): Promise<Invocation> {
+  const event = postConfirmationEvent({ requestId: `req-${Math.random().toString(36).slice(2)}` });
+  const pristine = structuredClone(event);
+  const context = lambdaContext({ remainingMs: REMAINING_MS, functionName: 'post-confirmation' });
+  const started = now();
+  const result = await handler(event, context);
+  const answeredAt = now();
+  return {
+    event,
+    pristine,
+    result,
+    elapsedMs: answeredAt - started,
+    answeredBeforeDeadline: answeredAt < context.deadlineAt,
+  };
+}
+
+beforeAll(async () => {
+  [cognito, ses, eventBridge] = await Promise.all([
+    startFakeCognito(),
+    startFakeSes(),
+    startFakeEventBridge(),
+  ]);
+  handler = await loadTriggerHandler({
+    cognitoUrl: cognito.url,
+    sesUrl: ses.url,
+    eventBridgeUrl: eventBridge.url,
+  });
+});
+
+afterAll(async () => {
+  restoreEnv();
+  await Promise.all([cognito.stop(), ses.stop(), eventBridge.stop()]);
+});
+
+beforeEach(async () => {
+  await recoverAll();
+  logs = captureLogs();
+  rejections = trackUnhandledRejections();
+});
+
+afterEach(() => {
+  logs.restore();
+  rejections.stop();
+});
+
+describe.each(EFFECTS)('post-confirmation when $name fails', (effect) => {
+  it.each(FAULTS.map((fault) => ({ name: fault.name, fault })))(
+    '$name: returns the event in time, counts the failure, reports it, recovers',
+    async ({ fault }) => {
+      // Prepare
+      await settle(10);
+      const timersBefore = activeTimers();
+      await fault.apply(effect.server(), effect.operation);
+
+      // Act
+      const invocation = await invoke();
+
+      // Assess: the event back, unchanged, well inside Cognito's limit
+      expect(invocation.result).toBe(invocation.event);
+      expect(invocation.result).toEqual(invocation.pristine);
+      expect(invocation.elapsedMs).toBeLessThan(COGNITO_TRIGGER_LIMIT_MS - 1_000);
+      expect(invocation.answeredBeforeDeadline).toBe(true);
+
+      // Assess: the failure counted (this one only), bounded attempts
+      const metrics = emittedMetrics(logs.records());
+      expect(metrics).toContain(effect.failureMetric);
+      for (const other of FAILURE_METRICS.filter((name) => name !== effect.failureMetric)) {
+        expect(metrics).not.toContain(other);
+      }
+      if (fault !== REFUSED)
+        expect(effect.server().count(effect.operation)).toBeGreaterThanOrEqual(1);
+      expect(effect.server().count(effect.operation)).toBeLessThanOrEqual(MAX_ATTEMPTS);
+
+      // Assess: the event still published (unless that is what failed), saying what happened
+      if (effect.flag) {
+        const [detail] = publishedDetails();
+        expect(detail).toMatchObject({ [effect.flag]: false });
+        const otherFlag = effect.flag === 'notified' ? 'sessionsRevoked' : 'notified';
+        expect(detail).toMatchObject({ [otherFlag]: true });
+      }
+
+      // Assess: logs name the user by sub only
+      expect(logs.text()).not.toContain(TRIGGER_EMAIL);
+
+      // Assess: the trigger gave up its call rather than leaving it running
+      await settle();
+      expect(effect.server().pendingRequests, 'a call left running after the answer').toBe(0);
+
+      // Assess: nothing left behind
+      await recoverAll();
+      expect(
+        await timersSettled(timersBefore, TIMER_GRACE_MS),
+        'ref-ed timers left behind',
+      ).toBeDefined();
+      expect(rejections.reasons).toEqual([]);
+
+      // Assess: the next reset after recovery has every effect
+      eventBridge.clear();
+      logs.clear();
+      const next = await invoke();
+      expect(next.result).toBe(next.event);
+      expect(publishedDetails()).toEqual([
+        expect.objectContaining({ sessionsRevoked: true, notified: true }),
+      ]);
+      expect(
+        emittedMetrics(logs.records()).filter((name) => FAILURE_METRICS.includes(name)),
+      ).toEqual([]);
+    },
+  );
+
+  it('added latency (150 ms): every effect still succeeds', async () => {
+    // Prepare
+    await ADDED_LATENCY.apply(effect.server(), effect.operation);
+
+    // Act
+    const invocation = await invoke();
+
+    // Assess
+    expect(invocation.result).toBe(invocation.event);
+    expect(publishedDetails()).toEqual([
+      expect.objectContaining({ sessionsRevoked: true, notified: true }),
+    ]);
+    expect(emittedMetrics(logs.records()).filter((name) => FAILURE_METRICS.includes(name))).toEqual(
+      [],
+    );
+  });
+});
+
+describe('post-confirmation when every service hangs at once', () => {
+  it('still returns the event inside the budget with all three failures counted', async () => {
+    // Prepare
+    for (const effect of EFFECTS) effect.server().inject(effect.operation, { kind: 'hang' });
+
+    // Act
+    const invocation = await invoke();
+
+    // Assess
+    expect(invocation.result).toBe(invocation.event);
+    expect(invocation.result).toEqual(invocation.pristine);
+    expect(invocation.elapsedMs).toBeLessThan(COGNITO_TRIGGER_LIMIT_MS - 1_000);
+    expect(emittedMetrics(logs.records())).toEqual(expect.arrayContaining(FAILURE_METRICS));
+    await recoverAll();
+    await settle();
+    expect(rejections.reasons).toEqual([]);
+  });
+});

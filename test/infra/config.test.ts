@@ -1,0 +1,149 @@
+/**
+ * The stack's configuration (cdk.json context): documented defaults, the string forms `cdk -c`
+ * passes, and a refusal naming the key for every invalid value, both from the parser and from
+ * the real CDK app entry point.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  CONFIG_DEFAULTS,
+  ConfigurationError,
+  type PasswordResetConfig,
+  parseConfig,
+} from '../../infra/config';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const from = (context: Record<string, unknown>) => parseConfig((key) => context[key]);
+
+describe('defaults', () => {
+  it('are secure and complete with no context at all', () => {
+    expect(from({})).toEqual({
+      allowedOrigins: [],
+      senderAddress: undefined,
+      sesIdentity: undefined,
+      sesRegion: undefined,
+      threatProtection: 'off',
+      wafRateLimit: 100,
+      wafRateWindowSeconds: 300,
+      throttleRateLimit: 10,
+      throttleBurstLimit: 20,
+      alarmEmail: undefined,
+      sandbox: false,
+      passwordMinLength: 15,
+      passwordHistorySize: 5,
+      revokeSessions: true,
+      forgotMinResponseMs: 400,
+      logRetentionDays: 90,
+    } satisfies PasswordResetConfig);
+  });
+
+  it('are what cdk.json documents, key by key (null meaning unset)', () => {
+    // Prepare
+    const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as {
+      context: Record<string, unknown>;
+    };
+    const documented = Object.fromEntries(
+      Object.entries(cdkJson.context).filter(([key]) => key in CONFIG_DEFAULTS),
+    );
+    // Assess
+    expect(Object.keys(documented).sort()).toEqual(Object.keys(CONFIG_DEFAULTS).sort());
+    for (const [key, value] of Object.entries(documented)) {
+      expect(value ?? undefined, key).toEqual(CONFIG_DEFAULTS[key as keyof PasswordResetConfig]);
+    }
+    expect(from(cdkJson.context)).toEqual(from({}));
+  });
+});
+
+describe('valid values', () => {
+  it('accept the string forms that `cdk -c key=value` passes', () => {
+    expect(
+      from({
+        allowedOrigins: 'https://app.example.com, http://localhost:5173',
+        wafRateLimit: '500',
+        sandbox: 'true',
+        revokeSessions: 'false',
+        throttleRateLimit: '14',
+      }),
+    ).toMatchObject({
+      allowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      wafRateLimit: 500,
+      sandbox: true,
+      revokeSessions: false,
+      throttleRateLimit: 14,
+    });
+  });
+
+  it('default the SES identity to the sender address and accept its domain instead', () => {
+    expect(from({ senderAddress: 'no-reply@example.com' })).toMatchObject({
+      sesIdentity: 'no-reply@example.com',
+    });
+    expect(
+      from({
+        senderAddress: 'no-reply@example.com',
+        sesIdentity: 'example.com',
+        sesRegion: 'eu-west-1',
+      }),
+    ).toMatchObject({ sesIdentity: 'example.com', sesRegion: 'eu-west-1' });
+  });
+});
+
+describe('invalid values fail with a message naming the key', () => {
+  it.each<[keyof PasswordResetConfig | string, Record<string, unknown>]>([
+    ['allowedOrigins', { allowedOrigins: ['*'] }],
+    ['allowedOrigins', { allowedOrigins: ['https://app.example.com/'] }],
+    ['allowedOrigins', { allowedOrigins: 'http://app.example.com' }],
+    ['allowedOrigins', { allowedOrigins: 42 }],
+    ['senderAddress', { senderAddress: 'not-an-address' }],
+    ['sesIdentity', { senderAddress: 'a@example.com', sesIdentity: 'other.com' }],
+    ['sesIdentity', { sesIdentity: 'example.com' }],
+    ['sesRegion', { senderAddress: 'a@example.com', sesRegion: 'Ireland' }],
+    ['threatProtection', { threatProtection: 'on' }],
+    ['threatProtection', { threatProtection: true }],
+    ['wafRateLimit', { wafRateLimit: 5 }],
+    ['wafRateLimit', { wafRateLimit: 'lots' }],
+    ['wafRateWindowSeconds', { wafRateWindowSeconds: 90 }],
+    ['throttleRateLimit', { throttleRateLimit: 15 }],
+    ['throttleRateLimit', { throttleRateLimit: 0 }],
+    ['throttleBurstLimit', { throttleBurstLimit: 2.5 }],
+    ['alarmEmail', { alarmEmail: 'ops' }],
+    ['sandbox', { sandbox: 'yes' }],
+    ['passwordMinLength', { passwordMinLength: 6 }],
+    ['passwordMinLength', { passwordMinLength: 100 }],
+    ['passwordHistorySize', { passwordHistorySize: 25 }],
+    ['revokeSessions', { revokeSessions: 1 }],
+    ['forgotMinResponseMs', { forgotMinResponseMs: -1 }],
+    ['logRetentionDays', { logRetentionDays: 10 }],
+  ])('%s: %j', (key, context) => {
+    // Act
+    const attempt = () => from(context);
+    // Assess
+    expect(attempt).toThrow(ConfigurationError);
+    expect(attempt).toThrow(`cdk.json context "${key}"`);
+  });
+
+  it('explains that the throttle is per method against the 30/s Cognito quota', () => {
+    expect(() => from({ throttleRateLimit: 15 })).toThrow(/two POST methods.*30 requests\/s/);
+  });
+
+  it('fails the real app (bin/app.ts) before any resource is built', () => {
+    // Prepare
+    const outdir = mkdtempSync(join(tmpdir(), 'password-reset-bad-context-'));
+    // Act
+    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['infra/bin/app.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outdir,
+        CDK_CONTEXT_JSON: JSON.stringify({ wafRateLimit: 'lots' }),
+      },
+    });
+    // Assess
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('cdk.json context "wafRateLimit"');
+  });
+});

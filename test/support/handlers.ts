@@ -1,0 +1,127 @@
+/**
+ * Loads the product's handlers the way Lambda does: a fresh module graph ("cold container") with
+ * the configuration in the environment at import time, since the handlers read it, and start the
+ * secret fetch, at module load.
+ */
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Context,
+  PostConfirmationTriggerEvent,
+} from 'aws-lambda';
+import { vi } from 'vitest';
+import { ALLOWED_ORIGIN } from './api-events';
+import { FAKE_CLIENT_ID, FAKE_SECRET_ID } from './aws-fakes';
+
+export type ApiHandler = (
+  event: APIGatewayProxyEvent,
+  context: Context,
+) => Promise<APIGatewayProxyResult>;
+export type TriggerHandler = (
+  event: PostConfirmationTriggerEvent,
+  context: Context,
+) => Promise<PostConfirmationTriggerEvent>;
+
+export type ApiFunctionName = 'forgot-password' | 'confirm-forgot-password';
+
+const API_MODULES: Record<ApiFunctionName, () => Promise<unknown>> = {
+  'forgot-password': () => import('../../lambda/forgot-password/index'),
+  'confirm-forgot-password': () => import('../../lambda/confirm-forgot-password/index'),
+};
+
+const savedEnv = new Map<string, string | undefined>();
+
+/**
+ * Sets a variable for the rest of the test file (handlers loaded in `beforeAll` read some
+ * variables per invocation or create clients lazily, so `vi.stubEnv`, undone after each test, is
+ * too short-lived). {@link restoreEnv} puts the originals back.
+ */
+function setEnv(name: string, value: string | undefined): void {
+  if (!savedEnv.has(name)) savedEnv.set(name, process.env[name]);
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
+
+/** Undoes every variable the loaders set (call it in `afterAll`). */
+export function restoreEnv(): void {
+  for (const [name, value] of savedEnv) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  savedEnv.clear();
+}
+
+/** Region, fake credentials, and no ambient AWS configuration that could reach a real account. */
+export function stubAwsBaseEnv(): void {
+  setEnv('AWS_REGION', 'eu-west-1');
+  setEnv('AWS_DEFAULT_REGION', 'eu-west-1');
+  setEnv('AWS_ACCESS_KEY_ID', 'test');
+  setEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  setEnv('AWS_SESSION_TOKEN', undefined);
+  setEnv('AWS_PROFILE', undefined);
+  setEnv('AWS_ENDPOINT_URL', undefined);
+  setEnv('AWS_EC2_METADATA_DISABLED', 'true');
+  setEnv('POWERTOOLS_DEV', undefined);
+  setEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+  setEnv('POWERTOOLS_METRICS_DISABLED', undefined);
+  setEnv('POWERTOOLS_TRACE_ENABLED', 'false');
+}
+
+export interface ApiEnv {
+  readonly cognitoUrl: string;
+  readonly secretsManagerUrl: string;
+  readonly minResponseMs?: number;
+  readonly allowedOrigins?: string;
+  readonly extra?: Record<string, string | undefined>;
+}
+
+/**
+ * Imports an API handler into a fresh module graph with its configuration.
+ *
+ * @example
+ * const handler = await loadApiHandler('forgot-password', { cognitoUrl, secretsManagerUrl });
+ */
+export async function loadApiHandler(name: ApiFunctionName, env: ApiEnv): Promise<ApiHandler> {
+  stubAwsBaseEnv();
+  setEnv('AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', env.cognitoUrl);
+  setEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', env.secretsManagerUrl);
+  setEnv('USER_POOL_CLIENT_ID', FAKE_CLIENT_ID);
+  setEnv('CLIENT_SECRET_ID', FAKE_SECRET_ID);
+  setEnv('ALLOWED_ORIGINS', env.allowedOrigins ?? ALLOWED_ORIGIN);
+  setEnv('FORGOT_MIN_RESPONSE_MS', String(env.minResponseMs ?? 0));
+  setEnv('AWS_LAMBDA_FUNCTION_NAME', name);
+  for (const [key, value] of Object.entries(env.extra ?? {})) setEnv(key, value);
+  vi.resetModules();
+  const module = (await API_MODULES[name]()) as unknown as { handler: ApiHandler };
+  return module.handler;
+}
+
+export interface TriggerEnv {
+  readonly cognitoUrl: string;
+  readonly sesUrl: string;
+  readonly eventBridgeUrl: string;
+  readonly eventBusName?: string | undefined;
+  readonly notificationFrom?: string | undefined;
+  readonly revokeSessions?: string | undefined;
+}
+
+/** Imports the post-confirmation trigger into a fresh module graph with its configuration. */
+export async function loadTriggerHandler(env: TriggerEnv): Promise<TriggerHandler> {
+  stubAwsBaseEnv();
+  setEnv('AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', env.cognitoUrl);
+  setEnv('AWS_ENDPOINT_URL_SESV2', env.sesUrl);
+  setEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', env.eventBridgeUrl);
+  setEnv('EVENT_BUS_NAME', 'eventBusName' in env ? env.eventBusName : 'password-reset-test');
+  setEnv(
+    'NOTIFICATION_FROM',
+    'notificationFrom' in env ? env.notificationFrom : 'no-reply@example.test',
+  );
+  setEnv('REVOKE_SESSIONS', env.revokeSessions ?? 'true');
+  setEnv('NOTIFICATION_REGION', undefined);
+  setEnv('AWS_LAMBDA_FUNCTION_NAME', 'post-confirmation');
+  vi.resetModules();
+  const module = (await import('../../lambda/post-confirmation/index')) as {
+    handler: TriggerHandler;
+  };
+  return module.handler;
+}

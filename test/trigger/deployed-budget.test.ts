@@ -1,0 +1,168 @@
+/**
+ * The deployed handler (`index.ts`, default budget) against AWS calls that never answer: it
+ * must still answer Cognito well inside its 5 s wait. Fake timers make this exact and instant;
+ * the figure checked is the handler's own clock, not the machine's speed.
+ */
+import {
+  AdminUserGlobalSignOutCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { Context, PostConfirmationTriggerEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_BUDGET, Deadline } from '../../lambda/post-confirmation/budget';
+import {
+  captureOutput,
+  hang,
+  lambdaContext,
+  leakedSecrets,
+  type OutputCapture,
+  resetEvent,
+} from './fixtures';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const ses = mockClient(SESv2Client);
+const eventBridge = mockClient(EventBridgeClient);
+
+type Handler = (event: PostConfirmationTriggerEvent, context: Context) => Promise<unknown>;
+let handler: Handler;
+let output: OutputCapture;
+
+beforeAll(async () => {
+  // As on Lambda: Powertools reads the initialization type when the module loads.
+  vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+  ({ handler } = (await import('../../lambda/post-confirmation/index')) as { handler: Handler });
+});
+
+beforeEach(() => {
+  for (const [name, value] of Object.entries({
+    AWS_REGION: 'eu-west-1',
+    EVENT_BUS_NAME: 'bus',
+    NOTIFICATION_FROM: 'no-reply@example.net',
+  })) {
+    vi.stubEnv(name, value);
+  }
+  cognito.reset();
+  ses.reset();
+  eventBridge.reset();
+  output = captureOutput();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  expect(leakedSecrets(output.text())).toEqual([]);
+});
+
+describe('the deployed budget leaves margin under Cognito 5 s wait', () => {
+  it.each([
+    ['a warm start (5 s left)', 5_000],
+    ['a cold start that used 1.5 s before the handler (3.5 s left)', 3_500],
+  ])(
+    '%s: revoke and notify use their whole slices and the event still gets its full reserve',
+    (_, remainingMs) => {
+      // Prepare: the deadline as the handler builds it, on an injected clock
+      const clock = { now: 0 };
+      const deadline = new Deadline(
+        0,
+        DEFAULT_BUDGET.totalMs,
+        remainingMs - DEFAULT_BUDGET.marginMs,
+        () => clock.now,
+      );
+
+      // Act: both first calls run to the end of their slices, then the event to the end of its
+      const revokeMs = deadline.slice(DEFAULT_BUDGET.revokeMs, DEFAULT_BUDGET.publishMs);
+      const notifyMs = deadline.slice(DEFAULT_BUDGET.notifyMs, DEFAULT_BUDGET.publishMs);
+      clock.now += Math.max(revokeMs, notifyMs);
+      const publishMs = deadline.slice(DEFAULT_BUDGET.publishMs);
+      clock.now += publishMs;
+
+      // Assess
+      expect(revokeMs).toBeGreaterThan(0);
+      expect(notifyMs).toBeGreaterThan(0);
+      expect(publishMs).toBe(DEFAULT_BUDGET.publishMs);
+      expect(clock.now).toBeLessThanOrEqual(
+        Math.min(DEFAULT_BUDGET.totalMs, remainingMs - DEFAULT_BUDGET.marginMs),
+      );
+      // Cognito's 5 s wait started before the cold start: at least the margin is left over.
+      expect(5_000 - remainingMs + clock.now).toBeLessThanOrEqual(5_000 - DEFAULT_BUDGET.marginMs);
+    },
+  );
+
+  it('answers within the total budget when every AWS call hangs, counting three failures', async () => {
+    // Prepare
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    cognito.on(AdminUserGlobalSignOutCommand).callsFake(hang);
+    ses.on(SendEmailCommand).callsFake(hang);
+    eventBridge.on(PutEventsCommand).callsFake(hang);
+    const event = resetEvent();
+    const startedAt = Date.now();
+    let answeredAt: number | undefined;
+    // Act
+    const answer = handler(event, lambdaContext()).then((result) => {
+      answeredAt = Date.now();
+      return result;
+    });
+    for (let elapsed = 0; answeredAt === undefined && elapsed < 10_000; elapsed += 50) {
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    // Assess
+    await expect(answer).resolves.toBe(event);
+    expect(answeredAt).toBeDefined();
+    expect((answeredAt ?? Infinity) - startedAt).toBeLessThanOrEqual(DEFAULT_BUDGET.totalMs);
+    expect(eventBridge).toReceiveCommandTimes(PutEventsCommand, 1);
+    const failures = output.emf().flatMap((doc) => doc._aws.CloudWatchMetrics[0]?.Metrics ?? []);
+    expect(failures.map((m) => m.Name)).toEqual(
+      expect.arrayContaining(['SessionsRevokeFailed', 'NotificationFailed', 'EventPublishFailed']),
+    );
+  });
+
+  it('shrinks to the function own remaining time when that is shorter', async () => {
+    // Prepare: a function configured with a 2 s timeout; the margin is kept free
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    cognito.on(AdminUserGlobalSignOutCommand).callsFake(hang);
+    ses.on(SendEmailCommand).callsFake(hang);
+    eventBridge.on(PutEventsCommand).callsFake(hang);
+    const startedAt = Date.now();
+    let answeredAt: number | undefined;
+    // Act
+    const answer = handler(resetEvent(), lambdaContext(2_000)).then(() => {
+      answeredAt = Date.now();
+    });
+    for (let elapsed = 0; answeredAt === undefined && elapsed < 10_000; elapsed += 50) {
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    await answer;
+    // Assess
+    expect((answeredAt ?? Infinity) - startedAt).toBeLessThanOrEqual(
+      2_000 - DEFAULT_BUDGET.marginMs,
+    );
+  });
+});
+
+describe("Powertools' cold-start metric", () => {
+  it('is emitted by the first invocation of a container only, with the service dimension', async () => {
+    // This file's container has served invocations above: load a fresh copy of the module, as
+    // Lambda does in a new execution environment.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    vi.resetModules();
+    const fresh = (await import('../../lambda/post-confirmation/index')) as { handler: Handler };
+    cognito.on(AdminUserGlobalSignOutCommand).resolves({});
+    ses.on(SendEmailCommand).resolves({});
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    // Act
+    await fresh.handler(resetEvent(), lambdaContext());
+    await fresh.handler(resetEvent(), lambdaContext());
+    // Assess
+    const coldStarts = output
+      .emf()
+      .filter((doc) => doc._aws.CloudWatchMetrics[0]?.Metrics.some((m) => m.Name === 'ColdStart'));
+    expect(coldStarts).toHaveLength(1);
+    expect(coldStarts[0]?._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: 'CognitoPasswordReset',
+      Dimensions: [['service', 'function_name']],
+    });
+    expect(coldStarts[0]).toMatchObject({ service: 'post-confirmation', ColdStart: 1 });
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Minimal loopback stand-ins for the AWS JSON-protocol calls the trigger makes where no local
+ * emulator exists (AdminUserGlobalSignOut, PutEvents): they record each request and either
+ * answer or hang, and note when the client closes a hanging connection.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  readonly target: string;
+  readonly body: Record<string, unknown>;
+  readonly authorization: string | undefined;
+}
+
+export interface LoopbackEndpoint {
+  readonly url: string;
+  readonly calls: RecordedCall[];
+  /** Requests the client abandoned (connection closed) before an answer. */
+  readonly abandoned: () => number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an endpoint on 127.0.0.1 and a free port. `answer` gives the JSON body for a target,
+ * or `'hang'` to never answer.
+ */
+export async function startJsonEndpoint(
+  answer: (target: string) => Record<string, unknown> | 'hang',
+): Promise<LoopbackEndpoint> {
+  const calls: RecordedCall[] = [];
+  let abandoned = 0;
+  const server: Server = createServer(async (req, res) => {
+    const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    calls.push({ target, body, authorization: req.headers.authorization });
+    const result = answer(target);
+    if (result === 'hang') {
+      res.on('close', () => {
+        if (!res.writableEnded) abandoned += 1;
+      });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+    res.end(JSON.stringify(result));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    abandoned: () => abandoned,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Sets process variables for the whole file (the SDK clients read them once per container). */
+export function setProcessEnv(values: Record<string, string>): () => void {
+  const previous = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [key, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The real SDK clients against loopback endpoints that accept the connection and never
+ * answer: each call's deadline aborts the request (the connection is closed, nothing keeps
+ * running), and the trigger answers within its budget with the three failure metrics.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BudgetLimits } from '../../lambda/post-confirmation/budget';
+import { captureOutput, lambdaContext, leakedSecrets, resetEvent } from './fixtures';
+import { type LoopbackEndpoint, setProcessEnv, startJsonEndpoint } from './loopback-aws';
+
+const BUDGET: BudgetLimits = {
+  totalMs: 900,
+  revokeMs: 400,
+  notifyMs: 400,
+  publishMs: 300,
+  marginMs: 100,
+};
+
+let endpoints: LoopbackEndpoint[];
+let restoreEnv: () => void;
+
+beforeAll(async () => {
+  endpoints = await Promise.all([0, 1, 2].map(() => startJsonEndpoint(() => 'hang')));
+  const [cognito, ses, eventBridge] = endpoints.map((endpoint) => endpoint.url);
+  restoreEnv = setProcessEnv({
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
+    AWS_SECRET_ACCESS_KEY: 'local-secret',
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: String(cognito),
+    AWS_ENDPOINT_URL_SESV2: String(ses),
+    AWS_ENDPOINT_URL_EVENTBRIDGE: String(eventBridge),
+    EVENT_BUS_NAME: 'local-bus',
+    NOTIFICATION_FROM: 'no-reply@example.net',
+  });
+});
+
+afterAll(async () => {
+  restoreEnv();
+  await Promise.all(endpoints.map((endpoint) => endpoint.close()));
+});
+
+describe('endpoints that never answer', () => {
+  it('are abandoned at each call deadline, and the event comes back within the budget', async () => {
+    // Prepare
+    const { buildHandler } = await import('../../lambda/post-confirmation/handler');
+    const handler = buildHandler({ budget: BUDGET });
+    const output = captureOutput();
+    const event = resetEvent();
+    const started = performance.now();
+    // Act
+    const result = await handler(event, lambdaContext());
+    const elapsedMs = performance.now() - started;
+    // Assess
+    expect(result).toBe(event);
+    expect(elapsedMs).toBeLessThan(BUDGET.totalMs + 200);
+    for (const endpoint of endpoints) {
+      expect(endpoint.calls).toHaveLength(1);
+      await expect.poll(() => endpoint.abandoned()).toBe(1);
+    }
+    const metrics = output.metrics();
+    for (const name of ['SessionsRevokeFailed', 'NotificationFailed', 'EventPublishFailed']) {
+      expect(metrics.get(name)?.value).toBe(1);
+    }
+    expect(leakedSecrets(output.text())).toEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+/** The wording of the "your password was changed" notice. */
+import { describe, expect, it } from 'vitest';
+import {
+  composeNotification,
+  formatUtc,
+  RESET_ID_HEADER,
+} from '../../lambda/post-confirmation/notification-email';
+
+const facts = {
+  changedAt: new Date('2026-11-26T19:05:02.123Z'),
+  resetId: 'e0327691-af07-8e90-b272-a6e8632b00e1',
+  signsOutEverywhere: true,
+};
+
+describe('formatUtc', () => {
+  it.each([
+    ['2026-11-26T19:05:02.123Z', 'Thursday, 26 November 2026, 19:05:02 UTC'],
+    ['2027-01-01T00:00:00.000Z', 'Friday, 1 January 2027, 00:00:00 UTC'],
+    ['2028-02-29T23:59:59.999Z', 'Tuesday, 29 February 2028, 23:59:59 UTC'],
+  ])('%s -> %s', (iso, expected) => {
+    expect(formatUtc(new Date(iso))).toBe(expected);
+  });
+});
+
+describe('composeNotification', () => {
+  const email = composeNotification(facts);
+
+  it('says what happened and when, in UTC, in both parts', () => {
+    expect(email.subject).toBe('Your password was changed');
+    for (const body of [email.text, email.html]) {
+      expect(body).toContain('Thursday, 26 November 2026, 19:05:02 UTC');
+    }
+  });
+
+  it('says what to do if it was not the user, in both parts', () => {
+    for (const body of [email.text, email.html]) {
+      expect(body).toContain('If you did not make this change');
+      expect(body).toContain('reset your password again');
+      expect(body).toContain('contact our support');
+    }
+  });
+
+  it('carries the resetId in a header and in both parts, so a repeat can be recognised', () => {
+    expect(email.headers).toEqual([{ name: RESET_ID_HEADER, value: facts.resetId }]);
+    expect(email.text).toContain(`Reference: ${facts.resetId}`);
+    expect(email.html).toContain(facts.resetId);
+  });
+
+  it('mentions the sign-out only when sessions are being revoked', () => {
+    expect(email.text).toContain('signed out on all your devices');
+    expect(composeNotification({ ...facts, signsOutEverywhere: false }).text).not.toContain(
+      'signed out',
+    );
+  });
+
+  it('contains no link to click', () => {
+    for (const body of [email.text, email.html]) {
+      expect(body).not.toMatch(/https?:|<a\b|href=/i);
+    }
+  });
+
+  it('escapes what it puts into HTML', () => {
+    const html = composeNotification({ ...facts, resetId: '<script>"x"&' }).html;
+    expect(html).toContain('&lt;script&gt;&quot;x&quot;&amp;');
+    expect(html).not.toContain('<script>');
+  });
+});
