@@ -52,12 +52,12 @@ export interface BenchResults {
 
 const METHOD =
   'Each variant is bundled with scripts/bundle-options.ts. Cold: one fresh Node process per run ' +
-  '(node_modules/.bin/node), variants interleaved A B A B; init = import() until the module has ' +
+  '(node_modules/.bin/node), variants interleaved round-robin (A B C, B C A, ...); init = import() until the module has ' +
   'evaluated (top-level awaits included), first request = init + the first invocation; the fake ' +
   'AWS endpoints on 127.0.0.1 add latencyMs to every call. Warm: one process per round, the cold ' +
   'invocation excluded, then warmInvocations invocations timed one by one against a zero-latency ' +
-  'endpoint, the heap sampled after a forced GC; the heap trend is the Theil-Sen slope over the ' +
-  'second half of the run. Every figure is the median over runs (warm: over rounds).';
+  'endpoint, the heap sampled after a forced GC; the heap trend is the smaller of the Theil-Sen ' +
+  'slopes of the third and fourth quarters of the run. Every figure is the median over runs (warm: over rounds).';
 
 /** Runs the bench and writes `options.out`; returns everything it measured. */
 export async function runBench(

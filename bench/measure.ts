@@ -66,11 +66,7 @@ export interface WarmRound {
   readonly invocations: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
-  /**
-   * Heap growth per invocation (Theil-Sen slope) over the second half of the run (bytes). The first
-   * half is warm-up: the JIT, inline caches and the SDK's lazily built state grow the heap in steps
-   * there, and would read as a leak.
-   */
+  /** Heap growth per invocation that persists through the run (bytes), see {@link heapTrend}. */
   readonly heapSlopeBytesPerInvocation: number;
   readonly heapStartBytes: number;
   readonly heapEndBytes: number;
@@ -96,6 +92,16 @@ export interface WarmSummary {
   readonly secretCallsPer1000: number;
 }
 
+/**
+ * The variants in round-robin order, starting one further each round (A B C, B C A, ...), so that
+ * no variant always runs right after the same neighbour or always first.
+ */
+export function rotated<T>(items: readonly T[], round: number): T[] {
+  if (items.length === 0) return [];
+  const start = round % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
+}
+
 /** Runs `count` cold processes of every variant, interleaved, and returns them per variant. */
 export async function measureCold(
   node: string,
@@ -109,7 +115,7 @@ export async function measureCold(
   const runs = new Map<string, ColdRun[]>(variants.map((v) => [v.id, []]));
   let nodeVersion = '';
   for (let round = 0; round < count; round += 1) {
-    for (const variant of variants) {
+    for (const variant of rotated(variants, round)) {
       aws.calls.length = 0;
       const report = await runChild<ColdReport>(
         node,
@@ -184,7 +190,7 @@ export async function measureWarm(
   const results = new Map<string, WarmRound[]>(variants.map((v) => [v.id, []]));
   const samples = Math.min(40, Math.max(4, Math.floor(invocations / 25)));
   for (let round = 0; round < rounds; round += 1) {
-    for (const variant of variants) {
+    for (const variant of rotated(variants, round)) {
       aws.calls.length = 0;
       const started = performance.now();
       const report = await runChild<WarmReport>(
@@ -207,9 +213,7 @@ export async function measureWarm(
         invocations,
         p50Ms: percentile(report.durations, 50),
         p99Ms: percentile(report.durations, 99),
-        heapSlopeBytesPerInvocation: robustSlope(
-          steady.map((s) => ({ x: s.after, y: s.heapUsed })),
-        ),
+        heapSlopeBytesPerInvocation: heapTrend(report.heap, invocations),
         heapStartBytes: first?.heapUsed ?? 0,
         heapEndBytes: last?.heapUsed ?? 0,
         rssStartBytes: first?.rss ?? 0,
@@ -222,6 +226,23 @@ export async function measureWarm(
     progress(`warm round ${round + 1}/${rounds}`);
   }
   return results;
+}
+
+/**
+ * The heap's growth trend in bytes per invocation: the smaller of the Theil-Sen slopes of the
+ * third and the fourth quarter of the run. The first half is warm-up (JIT, inline caches, the
+ * SDK's lazily built state). A leak grows the heap in both late quarters; a one-off step (a table
+ * reaching its next capacity) lands in one of them only, and is not a trend.
+ */
+export function heapTrend(
+  samples: readonly { after: number; heapUsed: number }[],
+  invocations: number,
+): number {
+  const quarter = (from: number, to: number) =>
+    samples
+      .filter((s) => s.after >= from * invocations && s.after <= to * invocations)
+      .map((s) => ({ x: s.after, y: s.heapUsed }));
+  return Math.min(robustSlope(quarter(0.5, 0.75)), robustSlope(quarter(0.75, 1)));
 }
 
 /** Medians across a variant's warm rounds. */

@@ -23,7 +23,7 @@ export interface BenchOptions {
 }
 
 export const DEFAULTS: BenchOptions = {
-  coldRuns: 15,
+  coldRuns: 25,
   warmRounds: 2,
   warmInvocations: 5000,
   latencyMs: 25,

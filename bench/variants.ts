@@ -61,26 +61,52 @@ export const withQuietMetricsFlush = (options: BuildOptions): BuildOptions => ({
 });
 
 /**
- * `lambda/shared/aws-clients.ts` replaced, for the product's own imports only, by a shim whose
- * Cognito client is primed at module load (see `experiments/primed-aws-clients.ts`).
+ * `lambda/shared/aws-clients.ts` replaced, for the product's own imports only, by a bench shim
+ * (under `experiments/`) that wraps it.
  */
-export const withPrimedCognitoClient = (options: BuildOptions): BuildOptions => {
-  const primed = shim('primed-aws-clients');
-  return {
-    ...options,
-    plugins: [
-      ...(options.plugins ?? []),
-      {
-        name: 'primed-aws-clients',
-        setup(build) {
-          build.onResolve({ filter: /\/aws-clients$/ }, (args) =>
-            args.importer === primed ? undefined : { path: primed },
-          );
+export const withAwsClientsShim =
+  (name: string) =>
+  (options: BuildOptions): BuildOptions => {
+    const replacement = shim(name);
+    return {
+      ...options,
+      plugins: [
+        ...(options.plugins ?? []),
+        {
+          name: `aws-clients-${name}`,
+          setup(build) {
+            build.onResolve({ filter: /\/aws-clients$/ }, (args) =>
+              args.importer === replacement ? undefined : { path: replacement },
+            );
+          },
         },
-      },
-    ],
+      ],
+    };
+  };
+
+/** The Cognito client primed at module load (see `experiments/primed-aws-clients.ts`). */
+export const withPrimedCognitoClient = withAwsClientsShim('primed-aws-clients');
+
+/** Powertools Logger and Metrics replaced by minimal in-house equivalents (and no Tracer). */
+export const withLiteObservability = (options: BuildOptions): BuildOptions => {
+  const base = withoutPowertoolsTracer(options);
+  return {
+    ...base,
+    alias: {
+      ...base.alias,
+      '@aws-lambda-powertools/logger/middleware': shim('lite-logger'),
+      '@aws-lambda-powertools/logger': shim('lite-logger'),
+      '@aws-lambda-powertools/metrics/middleware': shim('lite-metrics'),
+      '@aws-lambda-powertools/metrics': shim('lite-metrics'),
+    },
   };
 };
+
+/** Built-ins imported as ES modules again (the `builtinsViaRequire` plugin left out). */
+export const withEsmBuiltins = (options: BuildOptions): BuildOptions => ({
+  ...options,
+  plugins: (options.plugins ?? []).filter((plugin) => plugin.name !== 'builtins-via-require'),
+});
 
 /** esbuild's default `mainFields` for node (`main,module`): the SDK's CommonJS build. */
 export const withCommonJsEntryPoints = (options: BuildOptions): BuildOptions => {
@@ -180,12 +206,39 @@ export const EXPERIMENTS: readonly Variant[] = [
     note: 'x-both, and the Cognito client primed by a dry-run send during the secret fetch',
   },
   {
+    id: 'x-early-secret',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'bench/experiments/confirm-early-secret.ts',
+    adjust: (options) =>
+      withAwsClientsShim('early-secret-aws-clients')(
+        withQuietMetricsFlush(withoutPowertoolsTracer(options)),
+      ),
+    note: 'x-both, and module load held (top-level await) until the secret request is sent',
+  },
+  {
+    id: 'x-lite',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    adjust: withLiteObservability,
+    note: 'x-both with Powertools Logger and Metrics replaced by ~150 lines of in-house JSON logger and EMF writer',
+  },
+  {
     id: 'x-trigger-both',
     role: 'experiment',
     operation: 'trigger',
     entry: 'lambda/post-confirmation/index.ts',
     adjust: (options) => withQuietMetricsFlush(withoutPowertoolsTracer(options)),
     note: 'the trigger without Tracer and with the quiet metrics flush (compare with trigger)',
+  },
+  {
+    id: 'x-esm-builtins',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    adjust: withEsmBuiltins,
+    note: 'confirm with Node built-ins imported as ES modules (node:http loads undici)',
   },
   {
     id: 'x-no-alias',

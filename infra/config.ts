@@ -50,7 +50,7 @@ export interface PasswordResetConfig {
   readonly logRetentionDays: number;
 }
 
-/** Every context key with its default, as documented in docs/deploy.md. */
+/** Every context key with its default, as documented in README.md (Deploy). */
 export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown>> = {
   allowedOrigins: [],
   senderAddress: undefined,

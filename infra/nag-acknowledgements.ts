@@ -61,7 +61,7 @@ export function nagAcknowledgements(config: PasswordResetConfig): readonly NagAc
             id: 'AwsSolutions-COG8',
             paths: ['UserPool'],
             reason:
-              'The PLUS feature plan (threat protection) is a configuration switch ("threatProtection": "audit" | "enforced"), off by default for its per-MAU cost (docs/deploy.md). Without it: WAF rate rule and IP reputation, stage throttling, and Cognito’s built-in attempt limits.',
+              'The PLUS feature plan (threat protection) is a configuration switch ("threatProtection": "audit" | "enforced"), off by default for its per-MAU cost (README.md, Deploy). Without it: WAF rate rule and IP reputation, stage throttling, and Cognito’s built-in attempt limits.',
           },
         ]
       : []),
@@ -69,7 +69,7 @@ export function nagAcknowledgements(config: PasswordResetConfig): readonly NagAc
       id: 'AwsSolutions-SMG4',
       paths: ['ClientSecret'],
       reason:
-        'The secret is a Cognito app-client secret, which Secrets Manager cannot rotate by itself: it is rotated with Cognito’s two-secret model (AddUserPoolClientSecret, update the secret with the new clientSecret and the old one as previousClientSecret, then DeleteUserPoolClientSecret), documented in docs/deploy.md; the functions accept both secrets during the overlap.',
+        'The secret is a Cognito app-client secret, which Secrets Manager cannot rotate by itself: it is rotated with Cognito’s two-secret model (AddUserPoolClientSecret, update the secret with the new clientSecret and the old one as previousClientSecret, then DeleteUserPoolClientSecret), documented in README.md (Deploy); the functions accept both secrets during the overlap.',
     },
     {
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -110,7 +110,7 @@ export class PasswordResetStack extends Stack {
     this.userPool = this.createUserPool(config, removalPolicy, trigger.fn);
     this.userPoolClient = this.createUserPoolClient();
     this.clientSecret = new secretsmanager.Secret(this, 'ClientSecret', {
-      description: `App client secret of the password-reset client (rotate with AddUserPoolClientSecret, see docs/deploy.md)`,
+      description: `App client secret of the password-reset client (rotate with AddUserPoolClientSecret, see README.md, Deploy)`,
       secretObjectValue: { clientSecret: this.userPoolClient.userPoolClientSecret },
       removalPolicy,
     });

@@ -2,22 +2,29 @@
  * The local API Gateway: routes the two reset paths to their functions as REST-API proxy
  * events, and answers itself what the deployed API answers before any function runs (unknown
  * path 404, other method 405, over API Gateway's payload limit 413, CORS preflight), plus the
- * gateway responses for a function that fails or times out. Its own answers are the same
- * problem documents, with the security headers, CORS and the gateway's request id.
+ * gateway responses for a function that fails or times out, and the stage's per-method
+ * throttling (429). Its own answers are the same problem documents, with the security headers,
+ * CORS and the gateway's request id. A request it cannot take apart is a 404, and an unexpected
+ * failure of its own a 500 `INTERNAL`: no request can take the stack down.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { type ProblemCode, problemDocument } from '../lambda/shared/problem-catalog';
+import {
+  type ProblemCode,
+  problemDocument,
+  RETRY_AFTER_SECONDS,
+} from '../lambda/shared/problem-catalog';
 import {
   CORS_ALLOW_HEADERS,
   CORS_ALLOW_METHODS,
   PROBLEM_CONTENT_TYPE,
   SECURITY_HEADERS,
 } from '../lambda/shared/security-headers';
-import { BodyTooLargeError, readBody } from './http-util';
+import { answerUnexpectedFailure, BodyTooLargeError, readBody, requestTarget } from './http-util';
 import type { LambdaFunction } from './lambda-function';
 import { toProxyEvent } from './proxy-event';
+import { MethodThrottle, type ThrottleLimits } from './throttle';
 
 /** API Gateway's own request payload limit (the 16 KiB product limit is the function's). */
 export const GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024;
@@ -27,8 +34,18 @@ export interface ApiGatewayOptions {
   /** Resource path to function, e.g. `/password/forgot` to the forgot function. */
   readonly routes: ReadonlyMap<string, LambdaFunction>;
   readonly allowedOrigins: readonly string[];
+  /** Stage throttling per method (rate and burst); `undefined`: no throttling. */
+  readonly throttle?: ThrottleLimits;
   /** Told of each answered request (method, path, status, milliseconds). */
   readonly onRequest: (line: string) => void;
+}
+
+/**
+ * The method a request runs in the deployed API: `POST` and the CORS `OPTIONS` on each reset
+ * path, and the `ANY` mock that answers 405 for every other verb.
+ */
+function methodKey(method: string | undefined, path: string): string {
+  return `${method === 'POST' || method === 'OPTIONS' ? method : 'ANY'} ${path}`;
 }
 
 function sourceIpOf(request: IncomingMessage): string {
@@ -47,6 +64,7 @@ function corsHeaders(
 
 /** Creates the request listener of the local API. */
 export function createApiGateway(options: ApiGatewayOptions) {
+  const throttle = options.throttle ? new MethodThrottle(options.throttle) : undefined;
   const gatewayHeaders = (request: IncomingMessage, requestId: string): Record<string, string> => ({
     ...SECURITY_HEADERS,
     ...corsHeaders(request, options.allowedOrigins),
@@ -99,17 +117,19 @@ export function createApiGateway(options: ApiGatewayOptions) {
     response: ServerResponse,
     requestId: string,
   ): Promise<number> => {
-    const url = new URL(request.url ?? '/', 'http://local');
-    const fn = options.routes.get(url.pathname);
-    if (!fn || request.method !== 'POST') {
-      // Read what the caller sent before answering, so the connection stays usable.
-      const drained = await readBody(request, GATEWAY_PAYLOAD_LIMIT).then(
-        () => true,
-        () => false,
-      );
-      if (!drained) response.shouldKeepAlive = false;
+    const target = requestTarget(request.url);
+    const fn = target ? options.routes.get(target.path) : undefined;
+    if (!fn || !target) {
+      await drain(request, response);
+      return problem(request, response, 'NOT_FOUND', requestId);
     }
-    if (!fn) return problem(request, response, 'NOT_FOUND', requestId);
+    if (throttle && !throttle.take(methodKey(request.method, target.path))) {
+      await drain(request, response);
+      return problem(request, response, 'TOO_MANY_REQUESTS', requestId, {
+        'Retry-After': String(RETRY_AFTER_SECONDS.TOO_MANY_REQUESTS),
+      });
+    }
+    if (request.method !== 'POST') await drain(request, response);
     if (request.method === 'OPTIONS') {
       response.writeHead(204, {
         ...gatewayHeaders(request, requestId),
@@ -138,8 +158,8 @@ export function createApiGateway(options: ApiGatewayOptions) {
     const event = toProxyEvent(
       {
         method: 'POST',
-        path: url.pathname,
-        query: url.searchParams,
+        path: target.path,
+        query: target.query,
         rawHeaders: request.rawHeaders,
         body,
         sourceIp: sourceIpOf(request),
@@ -147,7 +167,7 @@ export function createApiGateway(options: ApiGatewayOptions) {
         receivedAt: new Date(),
         host: request.headers.host ?? 'localhost',
       },
-      url.pathname,
+      target.path,
     );
     const outcome = await fn.invoke(event);
     if (!outcome.ok) {
@@ -172,13 +192,25 @@ export function createApiGateway(options: ApiGatewayOptions) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const started = Date.now();
     const requestId = randomUUID();
-    let status: number;
+    let status = 500;
     try {
       status = await route(request, response, requestId);
-    } catch {
-      status = response.headersSent ? 500 : problem(request, response, 'INTERNAL', requestId);
+    } catch (error) {
+      options.onRequest(`  unexpected failure: ${error instanceof Error ? error.name : 'Error'}`);
+      answerUnexpectedFailure(response, () => problem(request, response, 'INTERNAL', requestId));
     }
-    const path = new URL(request.url ?? '/', 'http://local').pathname;
-    options.onRequest(`${request.method} ${path} -> ${status} (${Date.now() - started} ms)`);
+    const path = requestTarget(request.url)?.path ?? '(unparseable target)';
+    options.onRequest(
+      `${request.method} ${JSON.stringify(path).slice(1, -1).slice(0, 200)} -> ${status} (${Date.now() - started} ms)`,
+    );
   };
+}
+
+/** Reads what the caller sent before answering, so the connection stays usable. */
+async function drain(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const drained = await readBody(request, GATEWAY_PAYLOAD_LIMIT).then(
+    () => true,
+    () => false,
+  );
+  if (!drained) response.shouldKeepAlive = false;
 }

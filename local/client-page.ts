@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestTarget } from './http-util';
 
 const FILES = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -32,8 +33,8 @@ export function createClientPage(apiUrl: string) {
   ].join('; ');
 
   return (request: IncomingMessage, response: ServerResponse): void => {
-    const path = new URL(request.url ?? '/', 'http://local').pathname;
-    const page = content.get(path);
+    const path = requestTarget(request.url)?.path;
+    const page = path === undefined ? undefined : content.get(path);
     if (!page || (request.method !== 'GET' && request.method !== 'HEAD')) {
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
       return;

@@ -20,6 +20,7 @@ import type { Message } from 'cognito-local/lib/services/messages';
 import type { User } from 'cognito-local/lib/services/userPoolService';
 import type pino from 'pino';
 import { LOOPBACK } from './listen';
+import { safeDataStoreFactory } from './safe-data-store';
 
 /** Sender address of code emails: Cognito's own default sender. */
 export const CODE_SENDER = 'no-reply@verificationemail.com';
@@ -155,7 +156,8 @@ export async function startCognitoEmulator(
   };
 
   const clock = new services.DateClock();
-  const dataStoreFactory = new StormDBDataStoreFactory(dbDirectory);
+  // Every name is stored as an own property: see safe-data-store.ts.
+  const dataStoreFactory = safeDataStoreFactory(new StormDBDataStoreFactory(dbDirectory));
   const cognito: CognitoService = await new CognitoServiceFactoryImpl(
     dbDirectory,
     dataStoreFactory,

@@ -12,9 +12,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpRequest } from 'node:http';
+import { keepNewest, keepNewestKeys, RECORD_CAP, TOKEN_CAP } from './bounded';
 import type { CognitoEmulator, EmulatedUser } from './cognito-emulator';
 import {
   AWS_JSON_CONTENT_TYPE,
+  answerUnexpectedFailure,
   awsTarget,
   parseJsonObject,
   readBody,
@@ -86,7 +88,7 @@ export class CognitoFront {
 
   constructor(private readonly emulator: CognitoEmulator) {}
 
-  /** Recorded global sign-outs, oldest first. */
+  /** Recorded global sign-outs, oldest first (the newest {@link RECORD_CAP}). */
   recordedSignOuts(): readonly SignOutRecord[] {
     return this.signOuts;
   }
@@ -103,10 +105,24 @@ export class CognitoFront {
    */
   recordTriggerFailure(userPoolId: string, username: string, message: string): void {
     this.triggerFailures.push({ key: `${userPoolId}/${username}`, at: Date.now(), message });
+    keepNewest(this.triggerFailures, RECORD_CAP);
   }
 
-  /** Handles one HTTP request to the Cognito endpoint. */
+  /**
+   * Handles one HTTP request to the Cognito endpoint. Whatever fails unexpectedly (in the front or
+   * in the emulator behind it) is Cognito's `InternalErrorException` (500), never a crash.
+   */
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    try {
+      await this.handleRequest(request, response);
+    } catch {
+      answerUnexpectedFailure(response, () =>
+        sendAwsError(response, 'InternalErrorException', 'Local Cognito front failed.', 500),
+      );
+    }
+  }
+
+  private async handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let raw: Buffer;
     try {
       raw = await readBody(request, MAX_BODY);
@@ -326,6 +342,7 @@ export class CognitoFront {
     const refreshToken = result ? stringField(result, 'RefreshToken') : undefined;
     if (answer.status === 200 && refreshToken) {
       this.tokens.set(refreshToken, { userPoolId, username: user.username, issuedAt });
+      keepNewestKeys(this.tokens, TOKEN_CAP);
     }
   }
 
@@ -342,6 +359,7 @@ export class CognitoFront {
       at: new Date().toISOString(),
     };
     this.signOuts.push(record);
+    keepNewest(this.signOuts, RECORD_CAP);
     for (const listener of this.listeners) listener(record);
     return {};
   }

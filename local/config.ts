@@ -5,6 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { StackPorts } from './stack';
+import { CDK_THROTTLE_DEFAULTS, type ThrottleLimits } from './throttle';
 
 /** A setting the stack cannot run with. */
 export class StackConfigError extends Error {
@@ -25,6 +26,8 @@ export interface StackConfig {
   readonly forgotMinResponseMs: string;
   /** Where the handlers are loaded from: `<dir>/<function>/index.ts` (or `index.mjs`). */
   readonly lambdaDir: string;
+  /** API Gateway's per-method stage throttling; `undefined` when switched off. */
+  readonly throttle: ThrottleLimits | undefined;
 }
 
 /** The usage text of `npm start -- --help`. */
@@ -46,6 +49,8 @@ Environment:
   LOCAL_DIR=.local     data directory; stack.json is written there once ready
   ALLOWED_ORIGINS      extra comma-separated CORS origins besides the reference page
   FORGOT_MIN_RESPONSE_MS=400  the forgot timing floor (0 switches it off)
+  THROTTLE_RATE_LIMIT=10      API Gateway stage throttling per method, requests/s (cdk.json
+  THROTTLE_BURST_LIMIT=20     context throttleRateLimit/throttleBurstLimit; 0 switches it off)
   LAMBDA_DIR=lambda    handler directory (for trying other handler code against the stack)`;
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -58,8 +63,20 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  if (!/^\d+$/.test(text) || Number(text) > 100_000) {
+    throw new StackConfigError(
+      `${name} must be a whole number (0 switches throttling off), got "${text}"`,
+    );
+  }
+  return Number(text);
+}
+
 /**
- * Reads the settings.
+ * Reads the settings. `throttleDefaults` are the CDK context's limits (read from `cdk.json` by
+ * the caller, so this stays pure).
  *
  * @example
  * parseStackConfig(['--keep'], { PORT: '4000' }, '/repo').ports.client // 4001
@@ -68,6 +85,7 @@ export function parseStackConfig(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
+  throttleDefaults: ThrottleLimits = CDK_THROTTLE_DEFAULTS,
 ): StackConfig {
   const flags = new Set(argv);
   for (const flag of flags) {
@@ -104,6 +122,8 @@ export function parseStackConfig(
       );
     }
   }
+  const rateLimit = count(env, 'THROTTLE_RATE_LIMIT', throttleDefaults.rateLimit);
+  const burstLimit = count(env, 'THROTTLE_BURST_LIMIT', throttleDefaults.burstLimit);
   return {
     help: flags.has('--help') || flags.has('-h'),
     keepData: flags.has('--keep'),
@@ -119,5 +139,6 @@ export function parseStackConfig(
     extraAllowedOrigins: origins,
     forgotMinResponseMs: floor,
     lambdaDir: resolve(cwd, env.LAMBDA_DIR || (flags.has('--bundles') ? 'dist/lambda' : 'lambda')),
+    throttle: rateLimit === 0 || burstLimit === 0 ? undefined : { rateLimit, burstLimit },
   };
 }

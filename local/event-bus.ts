@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from './aws-service-error';
+import { keepNewest, RECORD_CAP } from './bounded';
 
 /** An event as EventBridge delivers it to a rule target. */
 export interface DeliveredEvent {
@@ -40,7 +41,7 @@ export class LocalEventBus {
     return `arn:aws:events:${this.region}:${this.accountId}:event-bus/${this.busName}`;
   }
 
-  /** Every accepted event, oldest first. */
+  /** The accepted events, oldest first (the newest {@link RECORD_CAP}). */
   events(): readonly DeliveredEvent[] {
     return this.delivered;
   }
@@ -117,6 +118,7 @@ export class LocalEventBus {
     };
     if (bus !== 'default') {
       this.delivered.push(event);
+      keepNewest(this.delivered, RECORD_CAP);
       for (const listener of this.listeners) listener(event);
     }
     return { EventId: event.id };

@@ -111,3 +111,55 @@ export function stringField(body: Record<string, unknown>, name: string): string
   const value = body[name];
   return typeof value === 'string' ? value : undefined;
 }
+
+/** The path and query of a request target, taken apart without URL resolution. */
+export interface RequestTarget {
+  readonly path: string;
+  readonly query: URLSearchParams;
+}
+
+/**
+ * Splits an origin-form request target (`/path?query`) into its path, exactly as sent, and its
+ * query. Resolving the target as a URL would read `//host/...` as a host name (and throw on
+ * `///`); a server only ever routes on the path. Anything else (absolute-form, `*`, an empty
+ * target) is `undefined`: no route matches it. (Node's parser already refuses control
+ * characters and spaces in a target.)
+ *
+ * @example
+ * requestTarget('//evil.example/password/forgot')?.path // '//evil.example/password/forgot'
+ * requestTarget('*') // undefined
+ */
+export function requestTarget(target: string | undefined): RequestTarget | undefined {
+  if (target === undefined || !target.startsWith('/')) {
+    return undefined;
+  }
+  const hash = target.indexOf('#');
+  const withoutFragment = hash === -1 ? target : target.slice(0, hash);
+  const mark = withoutFragment.indexOf('?');
+  return mark === -1
+    ? { path: withoutFragment, query: new URLSearchParams() }
+    : {
+        path: withoutFragment.slice(0, mark),
+        query: new URLSearchParams(withoutFragment.slice(mark + 1)),
+      };
+}
+
+/**
+ * Answers a request whose listener failed unexpectedly, so one bad request never takes a server
+ * (or the stack process) down: the part's own error answer when nothing was sent yet, otherwise
+ * the connection is closed (a half-sent answer cannot be repaired).
+ */
+export function answerUnexpectedFailure(
+  response: ServerResponse,
+  answer: (response: ServerResponse) => void,
+): void {
+  if (response.headersSent || response.writableEnded) {
+    response.destroy();
+    return;
+  }
+  try {
+    answer(response);
+  } catch {
+    response.destroy();
+  }
+}

@@ -3,6 +3,7 @@
  * for cognito-local to call the post-confirmation trigger the way Cognito calls Lambda.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestTarget } from './http-util';
 import type { InvokeOutcome, LambdaFunction } from './lambda-function';
 
 /** Told of each synchronous invocation: the function, its event and what came of it. */
@@ -12,17 +13,20 @@ const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
 /** The function name inside a name, a partial ARN or a full ARN (qualifier dropped). */
 export function functionNameOf(identifier: string): string {
-  const decoded = decodeURIComponent(identifier);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(identifier);
+  } catch {
+    decoded = identifier;
+  }
   const parts = decoded.split(':');
   const at = parts.indexOf('function');
   return at >= 0 ? (parts[at + 1] ?? '') : (parts[0] ?? '');
 }
 
-/** Whether a request is a Lambda Invoke call. */
-export function isInvokeRequest(request: IncomingMessage): boolean {
-  return (
-    request.method === 'POST' && INVOKE_PATH.test(new URL(request.url ?? '/', 'http://x').pathname)
-  );
+/** Whether a request (its method and path) is a Lambda Invoke call. */
+export function isInvokeRequest(method: string | undefined, path: string): boolean {
+  return method === 'POST' && INVOKE_PATH.test(path);
 }
 
 function restJsonError(
@@ -52,7 +56,7 @@ export async function handleInvoke(
   functions: ReadonlyMap<string, LambdaFunction>,
   observe: InvokeObserver = () => undefined,
 ): Promise<void> {
-  const match = INVOKE_PATH.exec(new URL(request.url ?? '/', 'http://x').pathname);
+  const match = INVOKE_PATH.exec(requestTarget(request.url)?.path ?? '');
   const fn = functions.get(functionNameOf(match?.[1] ?? ''));
   if (!fn) {
     restJsonError(

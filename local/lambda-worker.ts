@@ -4,6 +4,8 @@
  * invocation at a time, with a Lambda-like context whose clock runs to the deadline.
  */
 import { pathToFileURL } from 'node:url';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 
 /** What the pool passes to a new container. */
@@ -17,15 +19,23 @@ export interface WorkerInit {
 
 /** One invocation sent to the container. */
 export interface InvocationRequest {
+  readonly type: 'invoke';
   readonly id: number;
   readonly event: unknown;
   readonly awsRequestId: string;
   readonly deadline: number;
 }
 
+/** A request for the container's heap size after a full garbage collection (leak checks). */
+export interface MemoryRequest {
+  readonly type: 'memory';
+  readonly id: number;
+}
+
 /** Messages the container sends back. */
 export type WorkerMessage =
   | { readonly type: 'ready' }
+  | { readonly type: 'memory'; readonly id: number; readonly heapUsedBytes: number }
   | { readonly type: 'init-error'; readonly errorType: string; readonly errorMessage: string }
   | { readonly type: 'result'; readonly id: number; readonly payload: unknown }
   | {
@@ -36,6 +46,19 @@ export type WorkerMessage =
     };
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+let collectGarbage: (() => void) | undefined;
+
+/** JS heap plus external (Buffer) memory in use after a full collection: what the container keeps. */
+function heapAfterFullGc(): number {
+  if (!collectGarbage) {
+    setFlagsFromString('--expose-gc');
+    collectGarbage = runInNewContext('gc') as () => void;
+  }
+  collectGarbage();
+  const heap = getHeapStatistics();
+  return heap.used_heap_size + heap.external_memory;
+}
 
 function describe(error: unknown): { errorType: string; errorMessage: string } {
   return error instanceof Error
@@ -65,7 +88,15 @@ async function main(): Promise<void> {
   }
   port.postMessage({ type: 'ready' } satisfies WorkerMessage);
 
-  port.on('message', async (request: InvocationRequest) => {
+  port.on('message', async (request: InvocationRequest | MemoryRequest) => {
+    if (request.type === 'memory') {
+      port.postMessage({
+        type: 'memory',
+        id: request.id,
+        heapUsedBytes: heapAfterFullGc(),
+      } satisfies WorkerMessage);
+      return;
+    }
     const context = {
       functionName: init.functionName,
       functionVersion: '$LATEST',

@@ -8,9 +8,12 @@ import { AwsServiceError } from './aws-service-error';
 import type { CognitoFront } from './cognito-front';
 import type { LocalEventBus } from './event-bus';
 import {
+  answerUnexpectedFailure,
   awsTarget,
   parseJsonObject,
+  type RequestTarget,
   readBody,
+  requestTarget,
   sendAwsError,
   sendAwsResult,
   sendJson,
@@ -18,6 +21,7 @@ import {
 import type { LambdaFunction } from './lambda-function';
 import { handleInvoke, type InvokeObserver, isInvokeRequest } from './lambda-invoke';
 import type { MailboxEntry } from './mailbox';
+import type { MemoryReport } from './memory-report';
 import type { LocalSecretsManager } from './secrets-manager';
 
 /** Paths of the inspection views. */
@@ -25,6 +29,7 @@ export const VIEW_PATHS = {
   mailbox: '/mailbox',
   events: '/events',
   signOuts: '/sign-outs',
+  memory: '/memory',
 } as const;
 
 /** The parts the endpoint serves. */
@@ -34,6 +39,8 @@ export interface ServicesOptions {
   readonly front: CognitoFront;
   readonly functions: ReadonlyMap<string, LambdaFunction>;
   readonly mailbox: (to: string) => Promise<MailboxEntry[]>;
+  /** The stack's memory after full garbage collections (`GET /memory`, for leak checks). */
+  readonly memory: () => Promise<MemoryReport>;
   readonly onInvoked?: InvokeObserver;
 }
 
@@ -41,10 +48,10 @@ const MAX_BODY = 1024 * 1024;
 
 /** Creates the request listener of the local services endpoint. */
 export function createServicesEndpoint(options: ServicesOptions) {
-  const view = async (url: URL, response: ServerResponse): Promise<boolean> => {
-    switch (url.pathname) {
+  const view = async (url: RequestTarget, response: ServerResponse): Promise<boolean> => {
+    switch (url.path) {
       case VIEW_PATHS.mailbox: {
-        const to = url.searchParams.get('to');
+        const to = url.query.get('to');
         if (!to) {
           sendJson(response, 400, { message: 'Give the recipient: ?to=<username, sub or email>' });
         } else {
@@ -58,6 +65,9 @@ export function createServicesEndpoint(options: ServicesOptions) {
       case VIEW_PATHS.signOuts:
         sendJson(response, 200, options.front.recordedSignOuts());
         return true;
+      case VIEW_PATHS.memory:
+        sendJson(response, 200, await options.memory());
+        return true;
       default:
         return false;
     }
@@ -65,10 +75,10 @@ export function createServicesEndpoint(options: ServicesOptions) {
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
-      const url = new URL(request.url ?? '/', 'http://local');
-      if (request.method === 'GET' && (await view(url, response))) return;
+      const url = requestTarget(request.url);
+      if (url && request.method === 'GET' && (await view(url, response))) return;
       const body = await readBody(request, MAX_BODY);
-      if (isInvokeRequest(request)) {
+      if (url && isInvokeRequest(request.method, url.path)) {
         await handleInvoke(request, body, response, options.functions, options.onInvoked);
         return;
       }
@@ -80,7 +90,7 @@ export function createServicesEndpoint(options: ServicesOptions) {
           : service === 'AWSEvents'
             ? options.bus
             : undefined;
-      if (request.method !== 'POST' || url.pathname !== '/' || !target) {
+      if (request.method !== 'POST' || url?.path !== '/' || !target) {
         sendJson(response, 404, { message: 'Not found on the local services endpoint' });
         return;
       }
@@ -90,9 +100,11 @@ export function createServicesEndpoint(options: ServicesOptions) {
       }
       sendAwsResult(response, target.handle(operation, parsed));
     } catch (error) {
-      if (error instanceof AwsServiceError)
-        sendAwsError(response, error.type, error.message, error.status);
-      else sendAwsError(response, 'InternalFailure', 'The local services endpoint failed.', 500);
+      answerUnexpectedFailure(response, () => {
+        if (error instanceof AwsServiceError)
+          sendAwsError(response, error.type, error.message, error.status);
+        else sendAwsError(response, 'InternalFailure', 'The local services endpoint failed.', 500);
+      });
     }
   };
 }

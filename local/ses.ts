@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type sesServerFn from 'aws-ses-v2-local';
 import type { Email } from 'aws-ses-v2-local/dist/store';
+import { keepNewest, RECORD_CAP } from './bounded';
 import { closeServer, LOOPBACK, PortInUseError } from './listen';
 
 const require = createRequire(import.meta.url);
@@ -13,7 +14,7 @@ const require = createRequire(import.meta.url);
 /** The running SES emulator. */
 export interface SesEmulator {
   readonly url: string;
-  /** Every stored email, oldest first. */
+  /** The stored emails, oldest first: the newest {@link RECORD_CAP} (older ones are dropped). */
   emails(): readonly Email[];
   stop(): Promise<void>;
 }
@@ -31,7 +32,12 @@ export async function startSes(port: number): Promise<SesEmulator> {
   const bound = typeof address === 'object' && address ? address.port : port;
   return {
     url: `http://${LOOPBACK}:${bound}`,
-    emails: () => store.getStoreReadonly().emails,
+    emails: () => {
+      // The emulator's store is a plain array it only ever appends to.
+      const emails = store.getStoreReadonly().emails as Email[];
+      keepNewest(emails, RECORD_CAP);
+      return emails;
+    },
     stop: () => closeServer(server),
   };
 }

@@ -5,7 +5,7 @@
  * old state removed and the new stack seeded.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createApiGateway } from './api-gateway';
 import { createClientPage } from './client-page';
@@ -16,6 +16,8 @@ import { LocalEventBus } from './event-bus';
 import { LambdaFunction } from './lambda-function';
 import { closeServer, LOOPBACK, listenOnLoopback } from './listen';
 import { mailboxFor } from './mailbox';
+import { memoryReport } from './memory-report';
+import { awsFailure, pageFailure, pendingServer, problemFailure } from './part-server';
 import { LocalSecretsManager } from './secrets-manager';
 import {
   clientSecretOf,
@@ -26,6 +28,7 @@ import {
 } from './seed';
 import { createServicesEndpoint, VIEW_PATHS } from './services-server';
 import { type SesEmulator, startSes } from './ses';
+import type { ThrottleLimits } from './throttle';
 
 /** Ports of the parts (0: any free port). */
 export interface StackPorts {
@@ -46,6 +49,8 @@ export interface StackOptions {
   readonly keepData: boolean;
   readonly extraAllowedOrigins: readonly string[];
   readonly forgotMinResponseMs: string;
+  /** API Gateway's per-method stage throttling; `undefined` switches it off. */
+  readonly throttle: ThrottleLimits | undefined;
   readonly debug: boolean;
   /** Receives every line the stack prints. */
   readonly log: (line: string) => void;
@@ -60,6 +65,8 @@ export interface StackInfo {
   readonly mailboxUrl: string;
   readonly eventsUrl: string;
   readonly signOutsUrl: string;
+  /** `GET`: the stack's memory after full garbage collections (for leak checks under load). */
+  readonly memoryUrl: string;
   readonly allowedOrigins: readonly string[];
   readonly demoUser: { readonly username: string; readonly password: string };
   readonly clientPageUrl: string;
@@ -80,19 +87,6 @@ export const EVENT_BUS_NAME = 'password-reset-local';
 export const NOTIFICATION_FROM = 'security@example.com';
 const API_TIMEOUT_MS = 10_000;
 const TRIGGER_TIMEOUT_MS = 5_000;
-
-type Listener = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
-
-/** A server whose request listener is attached once the part behind it is ready. */
-function pendingServer(): { server: Server; attach: (listener: Listener) => void } {
-  let current: Listener = (_request, response) => {
-    response.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '1' }).end('starting');
-  };
-  const server = createServer({ keepAliveTimeout: 5_000 }, (request, response) => {
-    void current(request, response);
-  });
-  return { server, attach: (listener) => (current = listener) };
-}
 
 /** Starts the whole local stack; rejects (having stopped what it started) if any part fails. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
@@ -119,10 +113,10 @@ async function start(
 ): Promise<RunningStack> {
   const { log } = options;
   // 1. Every port, before anything else is touched.
-  const api = pendingServer();
-  const client = pendingServer();
-  const cognito = pendingServer();
-  const services = pendingServer();
+  const api = pendingServer('api', problemFailure, log);
+  const client = pendingServer('client page', pageFailure, log);
+  const cognito = pendingServer('cognito', awsFailure, log);
+  const services = pendingServer('services', awsFailure, log);
   const bind = async (part: { server: Server }, port: number, name: string): Promise<string> => {
     const bound = await listenOnLoopback(part.server, port, name);
     cleanups.push(() => closeServer(part.server));
@@ -173,10 +167,12 @@ async function start(
     triggerFunctionName: 'post-confirmation',
     sesEndpoint: ses.url,
     debug: options.debug,
-    onCodeSent: (to) =>
+    onCodeSent: (to) => {
+      ses.emails(); // keeps the store within its cap
       log(
         `[mail] code sent to ${to}; read it: curl -s '${servicesUrl}${VIEW_PATHS.mailbox}?to=${to}'`,
-      ),
+      );
+    },
   });
   cleanups.push(() => emulator.stop());
   const front = new CognitoFront(emulator);
@@ -209,15 +205,17 @@ async function start(
     ALLOWED_ORIGINS: allowedOrigins.join(','),
     FORGOT_MIN_RESPONSE_MS: options.forgotMinResponseMs,
   };
-  let mailSeen = ses.emails().length;
+  // The newest mail already reported (by identity: the store drops its oldest entries).
+  let lastSeen = ses.emails().at(-1);
   const reportNewMail = (): void => {
     const emails = ses.emails();
-    for (const email of emails.slice(mailSeen)) {
+    const from = lastSeen === undefined ? 0 : emails.lastIndexOf(lastSeen) + 1;
+    for (const email of emails.slice(from)) {
       if (email.from === NOTIFICATION_FROM) {
         log(`[mail] notification "${email.subject}" sent to ${email.destination.to.join(', ')}`);
       }
     }
-    mailSeen = emails.length;
+    lastSeen = emails.at(-1) ?? lastSeen;
   };
   const lambda = (name: string, timeoutMs: number, environment: Record<string, string>) =>
     new LambdaFunction({
@@ -256,17 +254,19 @@ async function start(
     const addresses = [to, ...(user?.email ? [user.email] : [])];
     return mailboxFor(ses.emails(), addresses);
   };
+  const functions = new Map([
+    ['forgot-password', forgot],
+    ['confirm-forgot-password', confirm],
+    ['post-confirmation', trigger],
+  ]);
   services.attach(
     createServicesEndpoint({
       secrets,
       bus,
       front,
-      functions: new Map([
-        ['forgot-password', forgot],
-        ['confirm-forgot-password', confirm],
-        ['post-confirmation', trigger],
-      ]),
+      functions,
       mailbox,
+      memory: () => memoryReport(functions),
       onInvoked: (name, event, outcome) => {
         if (name !== 'post-confirmation' || outcome.ok) return;
         const { userPoolId, userName } = (event ?? {}) as {
@@ -287,6 +287,7 @@ async function start(
         ['/password/confirm', confirm],
       ]),
       allowedOrigins,
+      throttle: options.throttle,
       onRequest: (line) => log(`[api] ${line}`),
     }),
   );
@@ -300,6 +301,7 @@ async function start(
     mailboxUrl: `${servicesUrl}${VIEW_PATHS.mailbox}`,
     eventsUrl: `${servicesUrl}${VIEW_PATHS.events}`,
     signOutsUrl: `${servicesUrl}${VIEW_PATHS.signOuts}`,
+    memoryUrl: `${servicesUrl}${VIEW_PATHS.memory}`,
     allowedOrigins,
     demoUser: seed.demoUser,
     clientPageUrl: clientUrl,

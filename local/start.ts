@@ -4,12 +4,14 @@
  * `stack.json`.
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readyBanner } from './banner';
 import { parseStackConfig, StackConfigError, USAGE } from './config';
 import { DataDirectoryInUseError, stackJsonPath } from './data-dir';
 import { PortInUseError } from './listen';
 import { watchAncestors } from './parent-watch';
 import { type RunningStack, startStack } from './stack';
+import { cdkThrottleLimits } from './throttle';
 
 const STOP_DEADLINE_MS = 4_000;
 const log = (line: string): void => {
@@ -17,7 +19,12 @@ const log = (line: string): void => {
 };
 
 async function main(): Promise<void> {
-  const config = parseStackConfig(process.argv.slice(2), process.env, process.cwd());
+  const config = parseStackConfig(
+    process.argv.slice(2),
+    process.env,
+    process.cwd(),
+    cdkThrottleLimits(fileURLToPath(new URL('../cdk.json', import.meta.url))),
+  );
   if (config.help) {
     log(USAGE);
     return;
@@ -56,6 +63,7 @@ async function main(): Promise<void> {
     keepData: config.keepData,
     extraAllowedOrigins: config.extraAllowedOrigins,
     forgotMinResponseMs: config.forgotMinResponseMs,
+    throttle: config.throttle,
     debug: config.debug,
     log,
   });

@@ -1,8 +1,10 @@
 /**
  * Stand-in for `@aws-sdk/credential-provider-node` inside the Lambda bundles (see the `alias` in
  * `bundle-options.ts`). Lambda hands a function its role's credentials through the environment
- * (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), so the SDK's full default
- * chain (SSO, INI files, processes, web identity, IMDS/ECS) is dead weight on every cold start:
+ * (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, Lambda's "defined runtime
+ * environment variables": https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html),
+ * so the SDK's full default chain (SSO, INI files, processes, web identity, IMDS/ECS) is dead
+ * weight on every cold start:
  * about 135 KB of a two-client bundle. This module keeps the chain's export names and its
  * refresh rule, and resolves from the environment only.
  *

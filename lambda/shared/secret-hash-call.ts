@@ -8,7 +8,12 @@
 import type { ClientSecretCache, ClientSecrets } from './client-secret';
 import { ProblemError } from './problem-error';
 import { computeSecretHash } from './secret-hash';
-import { isBrokenTransfer, isSecretHashRejection, problemForSecretError } from './upstream-errors';
+import {
+  errorName,
+  isBrokenTransfer,
+  isSecretHashRejection,
+  problemForSecretError,
+} from './upstream-errors';
 
 /**
  * A Cognito call cut short by the request's own budget, whatever error the SDK reported for it.

@@ -15,6 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClientSecretCache, parseClientSecrets } from '../../lambda/shared/client-secret';
 import { computeSecretHash } from '../../lambda/shared/secret-hash';
+import { isBrokenTransfer } from '../../lambda/shared/upstream-errors';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -803,5 +804,23 @@ describe('a Cognito call cut short by the request budget', () => {
     const handler = await loadHandler('forgot-password');
     const { result } = await invoke(handler, { body: validBody('forgot-password') });
     expect(result.statusCode).toBe(503);
+  });
+});
+
+describe('isBrokenTransfer', () => {
+  it.each([
+    ['a reset connection', Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), true],
+    [
+      'a cut body after a 200',
+      Object.assign(new Error('aborted'), {
+        code: 'ECONNRESET',
+        $metadata: { httpStatusCode: 200 },
+      }),
+      true,
+    ],
+    ['a 5xx answer', serviceError('InternalErrorException', 500), false],
+    ['a client error answer', serviceError('CodeMismatchException', 400), false],
+  ])('%s: %s', (_, error, expected) => {
+    expect(isBrokenTransfer(error)).toBe(expected);
   });
 });

@@ -1,5 +1,6 @@
 /** The bench's arithmetic and its command line, as pure functions. */
 import { describe, expect, it } from 'vitest';
+import { heapTrend, rotated } from '../../bench/measure';
 import { BenchUsageError, DEFAULTS, parseOptions } from '../../bench/options';
 import { median, percentile, robustSlope } from '../../bench/stats';
 
@@ -69,5 +70,37 @@ describe('robustSlope (Theil-Sen)', () => {
     { name: 'no pairs', points: [{ x: 1, y: 1 }], expected: 0 },
   ])('of $name is $expected', ({ points, expected }) => {
     expect(robustSlope(points)).toBeCloseTo(expected, 10);
+  });
+});
+
+describe('rotated (interleaving order)', () => {
+  it.each([
+    { round: 0, expected: ['a', 'b', 'c'] },
+    { round: 1, expected: ['b', 'c', 'a'] },
+    { round: 2, expected: ['c', 'a', 'b'] },
+    { round: 3, expected: ['a', 'b', 'c'] },
+  ])('starts round $round at $expected.0', ({ round, expected }) => {
+    expect(rotated(['a', 'b', 'c'], round)).toEqual(expected);
+  });
+});
+
+describe('heapTrend', () => {
+  const run = (heapAt: (after: number) => number) =>
+    Array.from({ length: 41 }, (_, i) => ({ after: i * 100, heapUsed: heapAt(i * 100) }));
+
+  it.each([
+    { name: 'a leak of 100 B per invocation', heapAt: (n: number) => 1e7 + 100 * n, expected: 100 },
+    {
+      name: 'a flat heap after warm-up',
+      heapAt: (n: number) => (n < 1000 ? 5e6 + 5000 * n : 1e7),
+      expected: 0,
+    },
+    {
+      name: 'one 500 KB step in the last quarter',
+      heapAt: (n: number) => (n < 3500 ? 1e7 : 1e7 + 500_000),
+      expected: 0,
+    },
+  ])('is $expected B/invocation for $name', ({ heapAt, expected }) => {
+    expect(heapTrend(run(heapAt), 4000)).toBeCloseTo(expected, 6);
   });
 });

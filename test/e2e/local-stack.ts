@@ -89,6 +89,9 @@ export function spawnStack(options: StartOptions = {}): {
       LAMBDA_DIR: '',
       ALLOWED_ORIGINS: '',
       FORGOT_MIN_RESPONSE_MS: '400',
+      // The stage throttling of cdk.json, as deployed.
+      THROTTLE_RATE_LIMIT: '',
+      THROTTLE_BURST_LIMIT: '',
       DEBUG: '',
       ...options.env,
     },

@@ -263,3 +263,22 @@ describe('post-confirmation when every service hangs at once', () => {
     expect(rejections.reasons).toEqual([]);
   });
 });
+
+describe('post-confirmation with little time left (a slow cold start) when every service hangs', () => {
+  it('returns the event before its own deadline', async () => {
+    // Prepare
+    for (const effect of EFFECTS) effect.server().inject(effect.operation, { kind: 'hang' });
+    const event = postConfirmationEvent({ requestId: 'req-late' });
+    const context = lambdaContext({ remainingMs: 1_200, functionName: 'post-confirmation' });
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(now()).toBeLessThan(context.deadlineAt);
+    expect(result).toBe(event);
+    await recoverAll();
+    await settle();
+    expect(rejections.reasons).toEqual([]);
+  });
+});

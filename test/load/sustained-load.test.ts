@@ -2,8 +2,9 @@
  * Load through the local stack (issue 7): `npm start`'s API gateway, the real handlers in their
  * workers, and the local Cognito, driven by autocannon at 50 connections for a bounded time.
  * The requests are ones the upstream answers fast (unknown users, wrong codes, invalid bodies),
- * with the timing floor off so throughput is the handlers' own. Every answer must be one the
- * contract expects for its request, with zero errors and timeouts, and the stack's memory flat.
+ * with the timing floor and the stage throttling off so throughput is the stack's own. Every
+ * answer must be one the contract expects for its request, with zero errors and timeouts, and
+ * the stack must retain nothing per request (heaps after full GC, see below).
  *
  * The p50/p99, throughput and memory figures go to `test-results/load.json` for the issue note.
  */
@@ -15,37 +16,62 @@ import { type LocalStack, startLocalStack } from '../support/local-stack';
 
 const CONNECTIONS = 50;
 const DURATION_S = 20;
-const WARM_UP_S = 8;
+const WARM_UP_S = 12;
 const MIB = 1024 * 1024;
 /**
- * Memory of the whole stack (gateway, handler workers, Cognito and SES emulators, one process).
- * Its resident size keeps growing for a while under load as V8 sizes its heaps (observed: about
- * 640 MiB after warm-up, 850 MiB after 20 s, levelling off near 1 GiB after ~150k requests), so
- * this end-to-end run bounds it: the growth rate over the second half must stay under 12 MiB/s and
- * the total under 1.5 GiB. The precise per-invocation leak check of the handlers themselves is
- * handler-memory.test.ts (heap after full GC, in-process).
+ * The leak criterion. The stack's resident size mostly shows how far V8 grew its heaps (a dozen
+ * isolates: the main thread and the function containers), so it is recorded and only loosely
+ * bounded. What the stack keeps is measured directly: after a warm-up at full load, the run is
+ * two halves, and before, between and after them, with nothing in flight, the stack collects all
+ * its heaps (`GET {memoryUrl}`: main thread and each container, JS heap plus Buffers, after a
+ * full GC). The growth over the second half divided by its requests is what each request leaves
+ * behind; the first half lets V8 finish optimising the handlers (each container's heap grows by
+ * about 1 MiB of code and feedback, then levels off; on a busy machine that takes longer).
+ * The bound is 256 B per request plus 2 MiB: a collected heap at rest still moves by up to about
+ * 1 MiB between measurements (the main thread's, with sockets, timers and code caches), which at
+ * a few thousand requests per half would otherwise read as hundreds of bytes per request.
+ * Measured: a settled stack 0-100 B/request at 10-12k requests per half; the gateway keeping a
+ * JSON copy of each proxy event ~1,700 B/request (fails by far).
  */
-const MAX_LATE_MIB_PER_S = 12;
-const MAX_RSS_MIB = 1_536;
+const MAX_RETAINED_BYTES_PER_REQUEST = 256;
+const RETAINED_NOISE_BYTES = 2 * 1024 * 1024;
+/** Below this many requests in the measured half the leak bound loses its meaning. */
+const MIN_REQUESTS_PER_HALF = 2_000;
+/** Resident size of the whole stack process (generous: V8 heap sizing, not retention). */
+const MAX_RSS_MIB = 1_024;
 
-/** Least-squares slope of evenly spaced samples (per sample interval). */
-function slope(values: readonly number[]): number {
-  const n = values.length;
-  const meanX = (n - 1) / 2;
-  const meanY = values.reduce((sum, value) => sum + value, 0) / n;
+/** Least-squares slope of (x, y) points, in y units per x unit. */
+function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
   let numerator = 0;
   let denominator = 0;
-  values.forEach((value, index) => {
-    numerator += (index - meanX) * (value - meanY);
-    denominator += (index - meanX) ** 2;
-  });
+  for (const [x, y] of points) {
+    numerator += (x - meanX) * (y - meanY);
+    denominator += (x - meanX) ** 2;
+  }
   return denominator === 0 ? 0 : numerator / denominator;
+}
+
+interface MemoryReport {
+  readonly rssBytes: number;
+  readonly mainHeapBytes: number;
+  readonly containerHeapBytes: Record<string, number[]>;
+  readonly totalHeapBytes: number;
+}
+
+async function memory(): Promise<MemoryReport> {
+  const url = (stack.info as { memoryUrl?: string }).memoryUrl;
+  if (!url) throw new Error('stack.json has no memoryUrl');
+  return (await (await fetch(url)).json()) as MemoryReport;
 }
 
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ FORGOT_MIN_RESPONSE_MS: '0' });
+  // Stage throttling off: this run measures the stack, not API Gateway's limits.
+  stack = await startLocalStack({ FORGOT_MIN_RESPONSE_MS: '0', THROTTLE_RATE_LIMIT: '0' });
 }, 90_000);
 
 afterAll(async () => {
@@ -129,55 +155,87 @@ describe('the local stack under sustained load', () => {
       duration: WARM_UP_S,
       requests,
     });
+    // Act: two halves at full load, the stack's heaps collected and measured at rest before,
+    // between and after them (at rest nothing is in flight, so only what is kept remains)
+    const atRest = [await memory()];
     const warmRss = stack.rssBytes();
     const rssSamples: number[] = [];
-    const sampler = setInterval(() => rssSamples.push(stack.rssBytes()), 1_000);
+    const rssSampler = setInterval(() => rssSamples.push(stack.rssBytes()), 1_000);
     for (const key of Object.keys(tally.byKind)) delete tally.byKind[key];
     tally.unexpected.length = 0;
-
-    // Act
-    let result: Awaited<ReturnType<typeof autocannon>>;
+    const halves: Awaited<ReturnType<typeof autocannon>>[] = [];
     try {
-      result = await autocannon({
-        url: stack.info.apiUrl,
-        connections: CONNECTIONS,
-        duration: DURATION_S,
-        timeout: 10,
-        requests,
-      });
+      for (const _half of [1, 2]) {
+        halves.push(
+          await autocannon({
+            url: stack.info.apiUrl,
+            connections: CONNECTIONS,
+            duration: DURATION_S / 2,
+            timeout: 10,
+            requests,
+          }),
+        );
+        atRest.push(await memory());
+      }
     } finally {
-      clearInterval(sampler);
+      clearInterval(rssSampler);
     }
+    const [first, result] = halves as [(typeof halves)[0], (typeof halves)[0]];
+    const [warm, middle, end] = atRest as [MemoryReport, MemoryReport, MemoryReport];
     const endRss = stack.rssBytes();
-    const half = Math.floor(rssSamples.length / 2);
-    const earlyMiBPerS = slope(rssSamples.slice(0, half)) / MIB;
-    const lateMiBPerS = slope(rssSamples.slice(half)) / MIB;
+    const retained = end.totalHeapBytes - middle.totalHeapBytes;
+    const retainedPerRequest = retained / result.requests.total;
+    const rssHalf = Math.floor(rssSamples.length / 2);
+    const rssMiBPerS = (values: number[]) =>
+      slope(values.map((value, index) => [index, value] as const)) / MIB;
+    const total = (key: 'errors' | 'timeouts' | '5xx') => first[key] + result[key];
 
     // Record
+    const mib = (bytes: number) => Number((bytes / MIB).toFixed(2));
     const figures = {
       connections: CONNECTIONS,
       durationS: DURATION_S,
-      requests: result.requests.total,
+      requests: first.requests.total + result.requests.total,
       requestsPerSecond: Math.round(result.requests.average),
+      // The second half: the settled stack
       latencyMs: {
         p50: result.latency.p50,
         p90: result.latency.p90,
         p99: result.latency.p99,
         max: result.latency.max,
       },
+      firstHalf: {
+        requestsPerSecond: Math.round(first.requests.average),
+        latencyMs: { p50: first.latency.p50, p99: first.latency.p99 },
+      },
       statusCodes: Object.fromEntries(
-        Object.entries(result.statusCodeStats).map(([code, stat]) => [code, stat.count]),
+        [first, result]
+          .flatMap((half) => Object.entries(half.statusCodeStats))
+          .reduce(
+            (counts, [code, stat]) => counts.set(code, (counts.get(code) ?? 0) + stat.count),
+            new Map<string, number>(),
+          ),
       ),
-      errors: result.errors,
-      timeouts: result.timeouts,
+      errors: total('errors'),
+      timeouts: total('timeouts'),
+      heapAfterGcAtRestMiB: {
+        afterWarmUp: mib(warm.totalHeapBytes),
+        middle: mib(middle.totalHeapBytes),
+        end: mib(end.totalHeapBytes),
+        mainThread: [warm, middle, end].map((report) => mib(report.mainHeapBytes)),
+        containers: [warm, middle, end].map((report) =>
+          Object.values(report.containerHeapBytes).flat().map(mib),
+        ),
+        retainedBytesPerRequestSecondHalf: Math.round(retainedPerRequest),
+      },
       rssMiB: {
         afterWarmUp: Number((warmRss / MIB).toFixed(1)),
         max: Number((Math.max(...rssSamples, endRss) / MIB).toFixed(1)),
         end: Number((endRss / MIB).toFixed(1)),
         perSecond: rssSamples.map((sample) => Math.round(sample / MIB)),
         growthMiBPerS: {
-          firstHalf: Number(earlyMiBPerS.toFixed(2)),
-          secondHalf: Number(lateMiBPerS.toFixed(2)),
+          firstHalf: Number(rssMiBPerS(rssSamples.slice(0, rssHalf)).toFixed(2)),
+          secondHalf: Number(rssMiBPerS(rssSamples.slice(rssHalf)).toFixed(2)),
         },
       },
       answersByKind: tally.byKind,
@@ -187,17 +245,25 @@ describe('the local stack under sustained load', () => {
     writeFileSync(join(directory, 'load.json'), `${JSON.stringify(figures, null, 2)}\n`);
 
     // Assess
-    expect(result.errors, 'connection errors').toBe(0);
-    expect(result.timeouts, 'timeouts').toBe(0);
-    expect(result['5xx'], '5xx answers').toBe(0);
+    expect(total('errors'), 'connection errors').toBe(0);
+    expect(total('timeouts'), 'timeouts').toBe(0);
+    expect(total('5xx'), '5xx answers').toBe(0);
     expect(Object.keys(figures.statusCodes).sort()).toEqual(['202', '400']);
     expect(tally.unexpected).toEqual([]);
-    expect(result.requests.total).toBeGreaterThan(DURATION_S * 20);
+    expect(figures.requests).toBeGreaterThan(DURATION_S * 20);
     for (const kind of ['forgot unknown user', 'confirm wrong code', 'forgot invalid body']) {
       expect(tally.byKind[kind] ?? 0, kind).toBeGreaterThan(0);
     }
-    const memory = JSON.stringify(figures.rssMiB);
-    expect(lateMiBPerS, memory).toBeLessThan(MAX_LATE_MIB_PER_S);
-    expect(figures.rssMiB.max, memory).toBeLessThan(MAX_RSS_MIB);
+    const figuresText = JSON.stringify({
+      heap: figures.heapAfterGcAtRestMiB,
+      rss: figures.rssMiB,
+    });
+    expect(result.requests.total, 'requests in the measured half').toBeGreaterThan(
+      MIN_REQUESTS_PER_HALF,
+    );
+    expect(retained, figuresText).toBeLessThan(
+      RETAINED_NOISE_BYTES + MAX_RETAINED_BYTES_PER_REQUEST * result.requests.total,
+    );
+    expect(figures.rssMiB.max, figuresText).toBeLessThan(MAX_RSS_MIB);
   }, 90_000);
 });

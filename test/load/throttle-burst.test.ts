@@ -1,11 +1,15 @@
 /**
- * A burst over the throttle (issue 7). The local stack does not emulate API Gateway's stage
- * throttling (see the issue note), so this drives the handlers directly, against a loopback
- * Cognito that enforces the account-recovery quota as Cognito does (30 requests/s, token bucket)
- * and answers `LimitExceededException` past it. Every answer must be the contract's success or a
- * 429 `TOO_MANY_REQUESTS` problem document with `Retry-After`, never a 5xx, and the handlers must
- * not amplify the overload with retries.
+ * Bursts over the throttles (issue 7), both of which answer 429 `TOO_MANY_REQUESTS` with
+ * `Retry-After` (contract section 2), never a 5xx:
+ * - API Gateway's stage throttling, through the real local stack (`npm start`, whose gateway
+ *   emulates it per method with the CDK context's limits from `cdk.json`), driven by autocannon;
+ * - Cognito's account-recovery quota behind it: the handlers driven directly against a loopback
+ *   Cognito that enforces the quota as Cognito does (30 requests/s, token bucket) and answers
+ *   `LimitExceededException` past it; the handlers must not amplify the overload with retries.
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemOf, problemViolations } from '../support/answers';
@@ -14,6 +18,7 @@ import { FAKE_DELIVERY, startFakeCognito, startFakeSecretsManager } from '../sup
 import type { Answer, FaultServer } from '../support/fault-server';
 import { type ApiHandler, loadApiHandler, restoreEnv } from '../support/handlers';
 import { lambdaContext } from '../support/lambda-context';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { captureLogs } from '../support/log-capture';
 
 const QUOTA_PER_SECOND = 30;
@@ -116,5 +121,146 @@ describe('a burst over the Cognito account-recovery quota', () => {
     expect(cognito.count('ForgotPassword') + cognito.count('ConfirmForgotPassword')).toBe(
       BURST_REQUESTS,
     );
+  }, 60_000);
+});
+
+/** The stage throttling the CDK stack deploys (and the local stack therefore applies). */
+const context = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+    context: { throttleRateLimit: number; throttleBurstLimit: number };
+  }
+).context;
+const GATEWAY_BURST_REQUESTS = 300;
+
+interface GatewayAnswer {
+  readonly method: 'forgot' | 'confirm';
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Record<string, string>;
+}
+
+describe('a burst over API Gateway stage throttling, through the local stack', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    // The cdk.json limits (no override), the timing floor off so the burst is a real burst.
+    stack = await startLocalStack({
+      FORGOT_MIN_RESPONSE_MS: '0',
+      THROTTLE_RATE_LIMIT: '',
+      THROTTLE_BURST_LIMIT: '',
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it(`answers ${GATEWAY_BURST_REQUESTS} requests at ${CONCURRENCY} connections with successes and throttling problems only`, async () => {
+    // Prepare
+    const answers: GatewayAnswer[] = [];
+    const origin = stack.info.allowedOrigins[0] ?? '';
+    const headers = { 'content-type': 'application/json', origin };
+    const record =
+      (method: GatewayAnswer['method']) =>
+      (status: number, body: string, _context: unknown, raw: Record<string, string>) => {
+        const lower = Object.fromEntries(
+          Object.entries(raw).map(([name, value]) => [name.toLowerCase(), String(value)]),
+        );
+        answers.push({ method, status, body, headers: lower });
+      };
+    const started = performance.now();
+
+    // Act
+    const result = await autocannon({
+      url: stack.info.apiUrl,
+      connections: CONCURRENCY,
+      amount: GATEWAY_BURST_REQUESTS,
+      timeout: 10,
+      requests: [
+        {
+          method: 'POST',
+          path: '/password/forgot',
+          headers,
+          body: JSON.stringify({ username: 'nobody-in-a-burst@example.test' }),
+          onResponse: record('forgot'),
+        },
+        {
+          method: 'POST',
+          path: '/password/confirm',
+          headers,
+          body: JSON.stringify({
+            username: 'nobody-in-a-burst@example.test',
+            code: '000000',
+            password: 'Burst-Test-Password-1234',
+          }),
+          onResponse: record('confirm'),
+        },
+      ],
+    });
+    const elapsedS = (performance.now() - started) / 1_000;
+    const count = (method: string, throttled: boolean) =>
+      answers.filter((a) => a.method === method && (a.status === 429) === throttled).length;
+    const directory = join(import.meta.dirname, '..', '..', 'test-results');
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(
+      join(directory, 'throttle-burst.json'),
+      `${JSON.stringify(
+        {
+          limits: { rate: context.throttleRateLimit, burst: context.throttleBurstLimit },
+          requests: GATEWAY_BURST_REQUESTS,
+          connections: CONCURRENCY,
+          elapsedS: Number(elapsedS.toFixed(2)),
+          served: { forgot: count('forgot', false), confirm: count('confirm', false) },
+          throttled: { forgot: count('forgot', true), confirm: count('confirm', true) },
+          statusCodes: Object.fromEntries(
+            Object.entries(result.statusCodeStats).map(([code, stat]) => [code, stat.count]),
+          ),
+          errors: result.errors,
+          latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+
+    // Assess: nothing broke
+    expect({ errors: result.errors, timeouts: result.timeouts, '5xx': result['5xx'] }).toEqual({
+      errors: 0,
+      timeouts: 0,
+      '5xx': 0,
+    });
+    expect(answers).toHaveLength(GATEWAY_BURST_REQUESTS);
+    // Each method has its own bucket: the burst, plus what the rate refilled meanwhile
+    for (const method of ['forgot', 'confirm'] as const) {
+      const served = answers.filter((answer) => answer.method === method && answer.status !== 429);
+      expect(served.length, `${method} served`).toBeGreaterThanOrEqual(context.throttleBurstLimit);
+      expect(served.length, `${method} served`).toBeLessThanOrEqual(
+        context.throttleBurstLimit + Math.ceil(context.throttleRateLimit * elapsedS) + 1,
+      );
+      for (const answer of served) {
+        expect(answer.status).toBe(method === 'forgot' ? 202 : 400);
+      }
+    }
+    // Every throttled answer is the gateway's problem document
+    const throttled = answers.filter((answer) => answer.status === 429);
+    expect(throttled.length).toBeGreaterThan(GATEWAY_BURST_REQUESTS / 2);
+    for (const answer of throttled) {
+      const problem = JSON.parse(answer.body) as Record<string, unknown>;
+      expect(problem).toMatchObject({
+        type: 'about:blank',
+        status: 429,
+        code: 'TOO_MANY_REQUESTS',
+        title: 'Too many requests',
+      });
+      expect(answer.headers).toMatchObject({
+        'content-type': 'application/problem+json',
+        'retry-after': '5',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'strict-transport-security': 'max-age=63072000; includeSubDomains',
+        'access-control-allow-origin': origin,
+        'x-request-id': problem.requestId,
+      });
+    }
   }, 60_000);
 });
