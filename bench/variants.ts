@@ -41,25 +41,6 @@ export const withDefaultCredentialChain = (options: BuildOptions): BuildOptions 
 const shim = (name: string): string =>
   fileURLToPath(new URL(`./experiments/${name}.ts`, import.meta.url));
 
-/** Powertools Tracer (and aws-xray-sdk-core) replaced by no-op shims: Lambda active tracing only. */
-export const withoutPowertoolsTracer = (options: BuildOptions): BuildOptions => ({
-  ...options,
-  alias: {
-    ...options.alias,
-    '@aws-lambda-powertools/tracer/middleware': shim('no-tracer-middleware'),
-    '@aws-lambda-powertools/tracer': shim('no-tracer'),
-  },
-});
-
-/** Powertools' `logMetrics` replaced by one that flushes only when a metric was stored. */
-export const withQuietMetricsFlush = (options: BuildOptions): BuildOptions => ({
-  ...options,
-  alias: {
-    ...options.alias,
-    '@aws-lambda-powertools/metrics/middleware': shim('quiet-log-metrics'),
-  },
-});
-
 /**
  * `lambda/shared/aws-clients.ts` replaced, for the product's own imports only, by a bench shim
  * (under `experiments/`) that wraps it.
@@ -87,20 +68,27 @@ export const withAwsClientsShim =
 /** The Cognito client primed at module load (see `experiments/primed-aws-clients.ts`). */
 export const withPrimedCognitoClient = withAwsClientsShim('primed-aws-clients');
 
-/** Powertools Logger and Metrics replaced by minimal in-house equivalents (and no Tracer). */
-export const withLiteObservability = (options: BuildOptions): BuildOptions => {
-  const base = withoutPowertoolsTracer(options);
-  return {
-    ...base,
-    alias: {
-      ...base.alias,
-      '@aws-lambda-powertools/logger/middleware': shim('lite-logger'),
-      '@aws-lambda-powertools/logger': shim('lite-logger'),
-      '@aws-lambda-powertools/metrics/middleware': shim('lite-metrics'),
-      '@aws-lambda-powertools/metrics': shim('lite-metrics'),
-    },
+/**
+ * The Cognito client built during the secret's round trip instead of at module load (see
+ * `experiments/deferred-cognito-aws-clients.ts`), and primed there too when `prime` is set.
+ */
+export const withDeferredCognitoClient =
+  (prime: boolean) =>
+  (options: BuildOptions): BuildOptions => {
+    const shimmed = withAwsClientsShim('deferred-cognito-aws-clients')(options);
+    return { ...shimmed, define: { ...shimmed.define, PRIME_COGNITO: String(prime) } };
   };
-};
+
+/** Powertools Logger and Metrics replaced by minimal in-house equivalents. */
+export const withLiteObservability = (options: BuildOptions): BuildOptions => ({
+  ...options,
+  alias: {
+    ...options.alias,
+    '@aws-lambda-powertools/logger/middleware': shim('lite-logger'),
+    '@aws-lambda-powertools/logger': shim('lite-logger'),
+    '@aws-lambda-powertools/metrics': shim('lite-metrics'),
+  },
+});
 
 /** Built-ins imported as ES modules again (the `builtinsViaRequire` plugin left out). */
 export const withEsmBuiltins = (options: BuildOptions): BuildOptions => ({
@@ -173,48 +161,44 @@ export const EXPERIMENTS: readonly Variant[] = [
     note: 'floor + Secrets Manager client prefetching the secret, product options: the SDK minimum of any product',
   },
   {
-    id: 'x-no-tracer',
-    role: 'experiment',
-    operation: 'confirm',
-    entry: 'lambda/confirm-forgot-password/index.ts',
-    adjust: withoutPowertoolsTracer,
-    note: 'confirm without Powertools Tracer / aws-xray-sdk-core (Lambda active tracing instead)',
-  },
-  {
-    id: 'x-quiet-metrics',
-    role: 'experiment',
-    operation: 'confirm',
-    entry: 'lambda/confirm-forgot-password/index.ts',
-    adjust: withQuietMetricsFlush,
-    note: 'confirm with metrics flushed only when stored (no "No application metrics" WARN per request)',
-  },
-  {
-    id: 'x-both',
-    role: 'experiment',
-    operation: 'confirm',
-    entry: 'lambda/confirm-forgot-password/index.ts',
-    adjust: (options) => withQuietMetricsFlush(withoutPowertoolsTracer(options)),
-    note: 'confirm without Tracer and with the quiet metrics flush: the two recommended lambda/ changes',
-  },
-  {
     id: 'x-primed',
     role: 'experiment',
     operation: 'confirm',
     entry: 'lambda/confirm-forgot-password/index.ts',
-    adjust: (options) =>
-      withPrimedCognitoClient(withQuietMetricsFlush(withoutPowertoolsTracer(options))),
-    note: 'x-both, and the Cognito client primed by a dry-run send during the secret fetch',
+    adjust: withPrimedCognitoClient,
+    note: 'confirm with the Cognito client primed by a dry-run send during the secret fetch',
+  },
+  {
+    id: 'x-late-cognito',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    adjust: withDeferredCognitoClient(false),
+    note: 'confirm with the Cognito client built once the secret request is sent, during its round trip',
+  },
+  {
+    id: 'x-late-primed',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    adjust: withDeferredCognitoClient(true),
+    note: 'x-late-cognito, and the Cognito client primed by a dry-run send in the same wait',
+  },
+  {
+    id: 'x-secret-first',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'bench/experiments/confirm-secret-first.ts',
+    adjust: withAwsClientsShim('secret-first-aws-clients'),
+    note: 'confirm with the secret fetch loaded first and the rest of the function imported once its request is sent',
   },
   {
     id: 'x-early-secret',
     role: 'experiment',
     operation: 'confirm',
     entry: 'bench/experiments/confirm-early-secret.ts',
-    adjust: (options) =>
-      withAwsClientsShim('early-secret-aws-clients')(
-        withQuietMetricsFlush(withoutPowertoolsTracer(options)),
-      ),
-    note: 'x-both, and module load held (top-level await) until the secret request is sent',
+    adjust: withAwsClientsShim('early-secret-aws-clients'),
+    note: 'confirm with module load held (top-level await) until the secret request is sent',
   },
   {
     id: 'x-lite',
@@ -222,15 +206,7 @@ export const EXPERIMENTS: readonly Variant[] = [
     operation: 'confirm',
     entry: 'lambda/confirm-forgot-password/index.ts',
     adjust: withLiteObservability,
-    note: 'x-both with Powertools Logger and Metrics replaced by ~150 lines of in-house JSON logger and EMF writer',
-  },
-  {
-    id: 'x-trigger-both',
-    role: 'experiment',
-    operation: 'trigger',
-    entry: 'lambda/post-confirmation/index.ts',
-    adjust: (options) => withQuietMetricsFlush(withoutPowertoolsTracer(options)),
-    note: 'the trigger without Tracer and with the quiet metrics flush (compare with trigger)',
+    note: 'confirm with Powertools Logger and Metrics replaced by ~150 lines of in-house JSON logger and EMF writer',
   },
   {
     id: 'x-esm-builtins',

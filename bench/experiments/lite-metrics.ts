@@ -1,9 +1,8 @@
 /**
- * Experiment shim for `@aws-lambda-powertools/metrics` (and `/middleware`): a minimal CloudWatch
- * EMF writer with the API surface the product uses (stored metrics flushed after the invocation,
- * single metrics with their own dimension published at once, the cold-start metric), flushing only
- * when something was stored. It prices replacing Powertools Metrics with a small in-house module.
- * Bench-only.
+ * Experiment shim for `@aws-lambda-powertools/metrics`: a minimal CloudWatch EMF writer with the
+ * API surface the product uses (stored metrics published by the product's `flushStoredMetrics`
+ * middleware, single metrics with their own dimension published at once, the cold-start metric).
+ * It prices replacing Powertools Metrics with a small in-house module. Bench-only.
  */
 export const MetricUnit = { Count: 'Count' } as const;
 
@@ -80,18 +79,4 @@ export class Metrics {
     process.stdout.write(emf(this.#namespace, this.#dimensions, this.#stored));
     this.#stored = [];
   }
-}
-
-export function logMetrics(
-  metrics: Metrics,
-  options: { captureColdStartMetric?: boolean } = {},
-): { before: () => void; after: () => void; onError: () => void } {
-  const flush = (): void => metrics.publishStoredMetrics();
-  return {
-    before: () => {
-      if (options.captureColdStartMetric) metrics.captureColdStartMetric();
-    },
-    after: flush,
-    onError: flush,
-  };
 }

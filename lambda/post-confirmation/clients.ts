@@ -3,14 +3,11 @@
  * life. Region and endpoints come from the standard variables (`AWS_REGION`,
  * `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, `AWS_ENDPOINT_URL_SESV2`,
  * `AWS_ENDPOINT_URL_EVENTBRIDGE`), which the SDK reads itself, plain-HTTP loopback included.
- * The Cognito and EventBridge clients are traced (an X-Ray subsegment per call) when tracing is
- * active, a no-op otherwise; the SES client is not wrapped.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { tracer } from './powertools';
 
 /**
  * Settings shared by the three clients. One retry at most: each call's own deadline (see
@@ -39,7 +36,7 @@ const sesByRegion = new Map<string, SESv2Client>();
  * await cognitoClient().send(new AdminUserGlobalSignOutCommand(input), { abortSignal });
  */
 export function cognitoClient(): CognitoIdentityProviderClient {
-  cognito ??= tracer.captureAWSv3Client(new CognitoIdentityProviderClient(sharedSettings()));
+  cognito ??= new CognitoIdentityProviderClient(sharedSettings());
   return cognito;
 }
 
@@ -50,7 +47,7 @@ export function cognitoClient(): CognitoIdentityProviderClient {
  * await eventBridgeClient().send(new PutEventsCommand({ Entries: [entry] }), { abortSignal });
  */
 export function eventBridgeClient(): EventBridgeClient {
-  eventBridge ??= tracer.captureAWSv3Client(new EventBridgeClient(sharedSettings()));
+  eventBridge ??= new EventBridgeClient(sharedSettings());
   return eventBridge;
 }
 

@@ -1,16 +1,15 @@
 /**
- * The middy stack around the trigger, in the order the Powertools docs give (tracer, logger,
+ * The middy stack around the trigger, in the order the Powertools docs give (logger, then
  * metrics), and a last guard outside it that answers Cognito with the event should anything
  * still throw.
  */
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, PostConfirmationTriggerEvent } from 'aws-lambda';
 import { loggingMiddlewares } from '../shared/powertools-middleware';
 import { type BudgetLimits, DEFAULT_BUDGET } from './budget';
 import { readTriggerConfig } from './config';
 import { publishResetCompleted, revokeSessions, sendNotification } from './effects';
-import { logger, metrics, tracer } from './powertools';
+import { logger, metrics } from './powertools';
 import { createPostConfirmationHandler } from './trigger';
 
 /** Options of {@link buildHandler}; the deployed handler uses the defaults. */
@@ -46,7 +45,6 @@ export function buildHandler(
       now: options.now ?? Date.now,
     }),
   )
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     // Shared with the API: logEvent is forced off, as the event names the user (email address).
     .use([...loggingMiddlewares({ logger, metrics })]);
 

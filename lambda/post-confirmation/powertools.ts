@@ -1,5 +1,5 @@
-/** The trigger's Powertools logger, metrics and tracer: one set per container. */
+/** The trigger's Powertools logger and metrics: one pair per container. */
 import { createObservability } from '../shared/observability';
 
-/** One logger, metrics emitter and tracer per container, shared by the trigger's modules. */
-export const { logger, metrics, tracer } = createObservability('post-confirmation');
+/** One logger and metrics emitter per container, shared by the trigger's modules. */
+export const { logger, metrics } = createObservability('post-confirmation');

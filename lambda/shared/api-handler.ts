@@ -1,11 +1,10 @@
 /**
  * The middy stack both API handlers share, in the order the middy and Powertools docs give:
- * Tracer first (its segment spans everything), Logger, Metrics (flushed last, after the answer is
+ * Logger, Metrics (flushed last, after the answer is
  * built), then the HTTP layers outermost-first: the responder (problem documents, headers,
  * timing floor), the transport guard, the JSON body parser. Each handler supplies only its
  * schema and its Cognito call.
  */
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as v from 'valibot';
@@ -60,7 +59,7 @@ export type ApiHandler = (
 export function createApiHandler<TSchema extends v.GenericSchema>(
   options: ApiHandlerOptions<TSchema>,
 ): ApiHandler {
-  const { logger, metrics, tracer } = options.observability;
+  const { logger, metrics } = options.observability;
 
   const lambdaHandler = async (
     event: APIGatewayProxyEvent,
@@ -94,7 +93,6 @@ export function createApiHandler<TSchema extends v.GenericSchema>(
       },
     },
   )
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     // logEvent: false wins over POWERTOOLS_LOGGER_LOG_EVENT: the event holds the password and code.
     .use([...loggingMiddlewares({ logger, metrics })])
     .use(

@@ -48,9 +48,9 @@ export interface HandlerRuntime {
 export function createHandlerRuntime(service: ServiceName): HandlerRuntime {
   const config = readHandlerConfig(process.env);
   const observability = createObservability(service);
-  const { logger, metrics, tracer } = observability;
-  const cognito = tracer.captureAWSv3Client(createCognitoClient());
-  const secretsManager = tracer.captureAWSv3Client(createSecretsManagerClient());
+  const { logger, metrics } = observability;
+  const cognito = createCognitoClient();
+  const secretsManager = createSecretsManagerClient();
   const secrets = new ClientSecretCache({
     fetch: secretFetcher(secretsManager, config.secretId),
     onStaleServed: (upstream) =>

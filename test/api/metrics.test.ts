@@ -1,7 +1,7 @@
 /**
  * Contract section 5's metrics, with exactly the dimension sets the stack's alarms select on:
  * default `[service]`, `Problem` with `[service, code]`, `SecretRefreshed` with `[service]`, and
- * Powertools' `ColdStart`. Read from the EMF lines the handlers write to stdout.
+ * `ColdStart` with `[service]`. Read from the EMF lines the handlers write to stdout.
  */
 import {
   CognitoIdentityProviderClient,
@@ -116,8 +116,27 @@ describe('ColdStart', () => {
     await invoke(handler, { body: validBody('forgot-password') });
     const coldStarts = emitted().filter((metric) => metric.name === 'ColdStart');
     expect(coldStarts).toHaveLength(1);
-    expect(coldStarts[0]?.dimensions).toContain('service');
+    expect(coldStarts[0]?.dimensions).toEqual(['service']);
     expect(coldStarts[0]?.line).toMatchObject({ service: 'forgot-password', ColdStart: 1 });
+  });
+});
+
+describe('Flushing', () => {
+  it('writes nothing for a warm success: no empty EMF document, no "No application metrics" warning', async () => {
+    const handler = await loadHandler('confirm-forgot-password', METRICS_ON);
+    await invoke(handler, { body: validBody('confirm-forgot-password') });
+    lines = [];
+    await invoke(handler, { body: validBody('confirm-forgot-password') });
+    expect(emitted()).toEqual([]);
+    expect(lines.filter((line) => /no application metrics/i.test(line))).toEqual([]);
+  });
+
+  it('publishes what an invocation stored, in the same invocation', async () => {
+    const handler = await loadHandler('confirm-forgot-password', METRICS_ON);
+    await invoke(handler, { body: validBody('confirm-forgot-password') });
+    lines = [];
+    await invoke(handler, { body: { username: '' } });
+    expect(emitted().map((metric) => metric.name)).toEqual(['Problem']);
   });
 });
 

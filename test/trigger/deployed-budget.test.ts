@@ -161,7 +161,7 @@ describe("Powertools' cold-start metric", () => {
     expect(coldStarts).toHaveLength(1);
     expect(coldStarts[0]?._aws.CloudWatchMetrics[0]).toMatchObject({
       Namespace: 'CognitoPasswordReset',
-      Dimensions: [['service', 'function_name']],
+      Dimensions: [['service']],
     });
     expect(coldStarts[0]).toMatchObject({ service: 'post-confirmation', ColdStart: 1 });
   });
