@@ -182,14 +182,19 @@ export class CognitoFront {
       }
       default:
         if (TOP_LEVEL_SECRET_HASH.has(operation)) {
-          await this.verifySecretHash(
-            stringField(body, 'ClientId') ?? '',
-            stringField(body, 'Username') ?? '',
-            stringField(body, 'SecretHash'),
-          );
+          await this.verifyBodySecretHash(body);
         }
         return undefined;
     }
+  }
+
+  /** {@link verifySecretHash} for a request with top-level `ClientId`, `Username` and `SecretHash`. */
+  private verifyBodySecretHash(body: Record<string, unknown>): Promise<string> {
+    return this.verifySecretHash(
+      stringField(body, 'ClientId') ?? '',
+      stringField(body, 'Username') ?? '',
+      stringField(body, 'SecretHash'),
+    );
   }
 
   private async verifySecretHash(
@@ -225,13 +230,8 @@ export class CognitoFront {
     body: Record<string, unknown>,
     forward: Forward,
   ): Promise<Record<string, unknown> | ForwardedAnswer> {
-    const clientId = stringField(body, 'ClientId') ?? '';
     const username = stringField(body, 'Username') ?? '';
-    const userPoolId = await this.verifySecretHash(
-      clientId,
-      username,
-      stringField(body, 'SecretHash'),
-    );
+    const userPoolId = await this.verifyBodySecretHash(body);
     const user = await this.emulator.user(userPoolId, username);
     if (!user?.enabled || !user.emailVerified || !user.email) {
       return { CodeDeliveryDetails: simulatedDelivery(username) };
@@ -248,13 +248,8 @@ export class CognitoFront {
     body: Record<string, unknown>,
     forward: Forward,
   ): Promise<ForwardedAnswer> {
-    const clientId = stringField(body, 'ClientId') ?? '';
     const username = stringField(body, 'Username') ?? '';
-    const userPoolId = await this.verifySecretHash(
-      clientId,
-      username,
-      stringField(body, 'SecretHash'),
-    );
+    const userPoolId = await this.verifyBodySecretHash(body);
     const user = await this.emulator.user(userPoolId, username);
     if (!user) throw CODE_MISMATCH;
     if (!user.enabled) throw new CognitoError('NotAuthorizedException', 'User is disabled.');

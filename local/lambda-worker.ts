@@ -4,9 +4,8 @@
  * invocation at a time, with a Lambda-like context whose clock runs to the deadline.
  */
 import { pathToFileURL } from 'node:url';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
+import { heapAfterFullGc } from './memory-report';
 
 /** What the pool passes to a new container. */
 export interface WorkerInit {
@@ -46,19 +45,6 @@ export type WorkerMessage =
     };
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-
-let collectGarbage: (() => void) | undefined;
-
-/** JS heap plus external (Buffer) memory in use after a full collection: what the container keeps. */
-function heapAfterFullGc(): number {
-  if (!collectGarbage) {
-    setFlagsFromString('--expose-gc');
-    collectGarbage = runInNewContext('gc') as () => void;
-  }
-  collectGarbage();
-  const heap = getHeapStatistics();
-  return heap.used_heap_size + heap.external_memory;
-}
 
 function describe(error: unknown): { errorType: string; errorMessage: string } {
   return error instanceof Error

@@ -27,7 +27,7 @@ let collectGarbage: (() => void) | undefined;
  * Forces a full collection of this thread's heap and returns what is still in use: the JS heap
  * plus the external memory it holds (Buffers), so a leak of either shows.
  */
-export function mainHeapAfterGc(): number {
+export function heapAfterFullGc(): number {
   if (!collectGarbage) {
     setFlagsFromString('--expose-gc');
     collectGarbage = runInNewContext('gc') as () => void;
@@ -43,7 +43,7 @@ export async function memoryReport(
 ): Promise<MemoryReport> {
   const containerHeapBytes: Record<string, readonly number[]> = {};
   for (const [name, fn] of functions) containerHeapBytes[name] = await fn.heapsAfterGc();
-  const mainHeapBytes = mainHeapAfterGc();
+  const mainHeapBytes = heapAfterFullGc();
   const totalHeapBytes =
     mainHeapBytes +
     Object.values(containerHeapBytes)

@@ -1,12 +1,10 @@
 /**
- * Experiment entry: the confirm function split in two. The Secrets Manager client and the
- * secret's fetch load first (`secret-first-aws-clients.ts`); module load waits (top-level await,
- * at most 50 ms) until that request is on its way, and only then evaluates the function itself
- * (Powertools, middy, validation, the Cognito client) behind a dynamic import, which esbuild
- * inlines into the one bundle. The rest of the init then runs during the secret's round trip.
+ * Experiment entry: the confirm function with the secret's fetch imported first. The shim's
+ * top-level await (`secret-first-aws-clients.ts`) holds the evaluation of everything imported
+ * after it until the secret's request is on its way, so Powertools, middy, validation and the
+ * handler's own modules load during the secret's round trip. esbuild keeps the scope-hoisted
+ * single module (no lazy wrappers): the await simply sits between the modules.
  */
-import { secretRequestSent } from './secret-first-aws-clients';
+import './secret-first-aws-clients';
 
-await Promise.race([secretRequestSent, new Promise((resolve) => setTimeout(resolve, 50).unref())]);
-
-export const { handler } = await import('../../lambda/confirm-forgot-password/index');
+export { handler } from '../../lambda/confirm-forgot-password/index';

@@ -13,13 +13,15 @@ import {
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiHandler } from '../../lambda/shared/api-handler';
 import { ClientSecretCache, parseClientSecrets } from '../../lambda/shared/client-secret';
 import { computeSecretHash } from '../../lambda/shared/secret-hash';
 import { isBrokenTransfer } from '../../lambda/shared/upstream-errors';
+import { captureLogs } from '../support/log-capture';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
-  captureLogs,
+  type HandlerName,
   invoke,
   json,
   loadHandler,
@@ -57,6 +59,36 @@ function serviceError(name: string, status: number): Error {
     $fault: status >= 500 ? 'server' : 'client',
     $metadata: { httpStatusCode: status },
   });
+}
+
+/** Loads a fresh container and waits until its module-load prefetch has fetched the secret. */
+async function loadPrefetched(name: HandlerName): Promise<ApiHandler> {
+  const handler = await loadHandler(name);
+  await vi.waitFor(() =>
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
+  );
+  return handler;
+}
+
+/**
+ * forgot-password on a faked clock, `laterMs` after its prefetch got the current secret: Cognito
+ * rejects the current secret's hash and accepts `acceptedHash`; the next fetch brings `refreshed`.
+ */
+async function forgotAfterRotation(
+  refreshed: string,
+  acceptedHash: string,
+  laterMs = 60_000,
+): Promise<ApiHandler> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  secretsManager
+    .on(GetSecretValueCommand)
+    .resolvesOnce({ SecretString: secretString() })
+    .resolves({ SecretString: refreshed });
+  cognito.on(ForgotPasswordCommand, { SecretHash: HASH.current }).rejects(secretHashRejection());
+  cognito.on(ForgotPasswordCommand, { SecretHash: acceptedHash }).resolves({});
+  const handler = await loadPrefetched('forgot-password');
+  vi.setSystemTime(Date.now() + laterMs);
+  return handler;
 }
 
 beforeEach(() => {
@@ -264,11 +296,11 @@ describe('configuration faults log which setting is wrong, never a value', () =>
 
     // Act
     const { result } = await invoke(handler, { body: validBody('confirm-forgot-password') });
-    logs.stop();
+    logs.restore();
 
     // Assess
     expect(json(result).code).toBe('INTERNAL');
-    const failures = logs.lines().filter((line) => line.message === 'Request failed');
+    const failures = logs.records().filter((line) => line.message === 'Request failed');
     expect(failures).toEqual([expect.objectContaining({ problem: 'INTERNAL', reason })]);
     expect(logs.text()).not.toContain(CLIENT_SECRET);
   });
@@ -277,18 +309,10 @@ describe('configuration faults log which setting is wrong, never a value', () =>
 describe('recovery when Cognito rejects the secret hash', () => {
   it('refreshes the secret once and retries with the new one', async () => {
     // Prepare
-    vi.useFakeTimers({ toFake: ['Date'] });
-    secretsManager
-      .on(GetSecretValueCommand)
-      .resolvesOnce({ SecretString: secretString() })
-      .resolves({ SecretString: secretString(ROTATED_SECRET, CLIENT_SECRET) });
-    cognito.on(ForgotPasswordCommand, { SecretHash: HASH.current }).rejects(secretHashRejection());
-    cognito.on(ForgotPasswordCommand, { SecretHash: HASH.rotated }).resolves({});
-    const handler = await loadHandler('forgot-password');
-    await vi.waitFor(() =>
-      expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
+    const handler = await forgotAfterRotation(
+      secretString(ROTATED_SECRET, CLIENT_SECRET),
+      HASH.rotated,
     );
-    vi.setSystemTime(Date.now() + 60_000);
 
     // Act
     const first = await invoke(handler, { body: validBody('forgot-password') });
@@ -334,10 +358,7 @@ describe('recovery when Cognito rejects the secret hash', () => {
       .resolvesOnce({ SecretString: secretString() })
       .resolves({ SecretString: secretString(ROTATED_SECRET, PREVIOUS_CLIENT_SECRET) });
     cognito.on(ConfirmForgotPasswordCommand).rejects(secretHashRejection());
-    const handler = await loadHandler('confirm-forgot-password');
-    await vi.waitFor(() =>
-      expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
-    );
+    const handler = await loadPrefetched('confirm-forgot-password');
     vi.setSystemTime(Date.now() + 60_000);
 
     // Act
@@ -368,18 +389,7 @@ describe('recovery when Cognito rejects the secret hash', () => {
 
   it('shares one refresh between concurrent rejected requests', async () => {
     // Prepare
-    vi.useFakeTimers({ toFake: ['Date'] });
-    secretsManager
-      .on(GetSecretValueCommand)
-      .resolvesOnce({ SecretString: secretString() })
-      .resolves({ SecretString: secretString(ROTATED_SECRET) });
-    cognito.on(ForgotPasswordCommand, { SecretHash: HASH.current }).rejects(secretHashRejection());
-    cognito.on(ForgotPasswordCommand, { SecretHash: HASH.rotated }).resolves({});
-    const handler = await loadHandler('forgot-password');
-    await vi.waitFor(() =>
-      expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
-    );
-    vi.setSystemTime(Date.now() + 60_000);
+    const handler = await forgotAfterRotation(secretString(ROTATED_SECRET), HASH.rotated);
 
     // Act
     const results = await Promise.all(
@@ -475,10 +485,7 @@ describe('concurrent first requests share the first fetch while it is in flight'
       .on(GetSecretValueCommand)
       .rejectsOnce(serviceError('InternalServiceError', 500))
       .callsFake(delayed(30));
-    const handler = await loadHandler('forgot-password');
-    await vi.waitFor(() =>
-      expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
-    );
+    const handler = await loadPrefetched('forgot-password');
     await new Promise((resolve) => setImmediate(resolve));
 
     // Act
@@ -549,10 +556,7 @@ describe('back-off: a rejected hash during a Secrets Manager outage cannot make 
       .resolvesOnce({ SecretString: secretString(CLIENT_SECRET, PREVIOUS_CLIENT_SECRET) })
       .rejects(serviceError('InternalServiceError', 500));
     cognito.on(ForgotPasswordCommand).rejects(secretHashRejection());
-    const handler = await loadHandler('forgot-password');
-    await vi.waitFor(() =>
-      expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
-    );
+    const handler = await loadPrefetched('forgot-password');
 
     // Act: five requests 11 s apart (44 s; the back-off after a failure is 30 s)
     const codes = [];
@@ -578,10 +582,7 @@ describe('back-off: a rejected hash during a Secrets Manager outage cannot make 
       .resolvesOnce({ SecretString: secretString() })
       .rejects(serviceError('InternalServiceError', 500));
     cognito.on(ForgotPasswordCommand).rejects(secretHashRejection());
-    const handler = await loadHandler('forgot-password');
-    await vi.waitFor(() =>
-      expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
-    );
+    const handler = await loadPrefetched('forgot-password');
     vi.setSystemTime(Date.now() + 6 * 60_000);
 
     // Act
@@ -611,18 +612,11 @@ describe('back-off: a rejected hash during a Secrets Manager outage cannot make 
 
   it('a rejection more than the minimum interval (1 s) after the last fetch refreshes once', async () => {
     // Prepare
-    vi.useFakeTimers({ toFake: ['Date'] });
-    secretsManager
-      .on(GetSecretValueCommand)
-      .resolvesOnce({ SecretString: secretString() })
-      .resolves({ SecretString: secretString(ROTATED_SECRET, CLIENT_SECRET) });
-    cognito.on(ForgotPasswordCommand, { SecretHash: HASH.current }).rejects(secretHashRejection());
-    cognito.on(ForgotPasswordCommand, { SecretHash: HASH.rotated }).resolves({});
-    const handler = await loadHandler('forgot-password');
-    await vi.waitFor(() =>
-      expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
+    const handler = await forgotAfterRotation(
+      secretString(ROTATED_SECRET, CLIENT_SECRET),
+      HASH.rotated,
+      1_500,
     );
-    vi.setSystemTime(Date.now() + 1_500);
 
     // Act
     const { result } = await invoke(handler, { body: validBody('forgot-password') });
@@ -634,18 +628,10 @@ describe('back-off: a rejected hash during a Secrets Manager outage cannot make 
 
   it('keeps a changed previousClientSecret although clientSecret is unchanged', async () => {
     // Prepare: the refresh brings the same current secret but a new previous one
-    vi.useFakeTimers({ toFake: ['Date'] });
-    secretsManager
-      .on(GetSecretValueCommand)
-      .resolvesOnce({ SecretString: secretString() })
-      .resolves({ SecretString: secretString(CLIENT_SECRET, PREVIOUS_CLIENT_SECRET) });
-    cognito.on(ForgotPasswordCommand, { SecretHash: HASH.current }).rejects(secretHashRejection());
-    cognito.on(ForgotPasswordCommand, { SecretHash: HASH.previous }).resolves({});
-    const handler = await loadHandler('forgot-password');
-    await vi.waitFor(() =>
-      expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
+    const handler = await forgotAfterRotation(
+      secretString(CLIENT_SECRET, PREVIOUS_CLIENT_SECRET),
+      HASH.previous,
     );
-    vi.setSystemTime(Date.now() + 60_000);
 
     // Act
     const { result } = await invoke(handler, { body: validBody('forgot-password') });
@@ -734,10 +720,7 @@ describe('the budget running out between secret-hash attempts', () => {
       .on(ConfirmForgotPasswordCommand, { SecretHash: HASH.current })
       .rejects(secretHashRejection());
     cognito.on(ConfirmForgotPasswordCommand, { SecretHash: HASH.previous }).resolves({});
-    const handler = await loadHandler('confirm-forgot-password');
-    await vi.waitFor(() =>
-      expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
-    );
+    const handler = await loadPrefetched('confirm-forgot-password');
     vi.setSystemTime(Date.now() + 60_000);
 
     // Act
@@ -770,10 +753,7 @@ describe('a Cognito call cut short by the request budget', () => {
     async (name, command, detail) => {
       // Prepare: the SDK reports the cut body as ECONNRESET ("aborted"), after the 50 ms budget
       secretsManager.on(GetSecretValueCommand).resolves({ SecretString: secretString() });
-      const handler = await loadHandler(name);
-      await vi.waitFor(() =>
-        expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 1),
-      );
+      const handler = await loadPrefetched(name);
       cognito
         .on(command as typeof ForgotPasswordCommand)
         .callsFake(

@@ -12,8 +12,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiHandler } from '../../lambda/shared/api-handler';
+import { captureLogs } from '../support/log-capture';
 import {
-  captureLogs,
   type HandlerName,
   invoke,
   json,
@@ -522,7 +522,7 @@ describe('password policy failures state the rule, never the password', () => {
 
     // Act
     const { result } = await invoke(echoing, { body: validBody('confirm-forgot-password') });
-    logs.stop();
+    logs.restore();
 
     // Assess
     expect(json(result)).toMatchObject({
@@ -530,7 +530,7 @@ describe('password policy failures state the rule, never the password', () => {
       detail: 'The new password must contain a symbol.',
     });
     expect(result.body).not.toContain(password);
-    expect(logs.lines()).toContainEqual(
+    expect(logs.records()).toContainEqual(
       expect.objectContaining({
         message: 'Request rejected',
         upstream: 'InvalidPasswordException',

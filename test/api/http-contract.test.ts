@@ -3,35 +3,23 @@
  * id, metadata, analytics), the headers of every answer, and CORS for listed origins only.
  */
 import {
-  CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ALLOWED_ORIGIN,
   CLIENT_ID,
   type HandlerName,
   invoke,
   loadHandler,
+  mockHealthyAws,
   SECURITY_HEADER_VALUES,
   SOURCE_IP,
-  secretString,
   validBody,
 } from './support';
 
-const cognito = mockClient(CognitoIdentityProviderClient);
-const secretsManager = mockClient(SecretsManagerClient);
-
-beforeEach(() => {
-  cognito.reset();
-  secretsManager.reset();
-  secretsManager.on(GetSecretValueCommand).resolves({ SecretString: secretString() });
-  cognito.on(ForgotPasswordCommand).resolves({});
-  cognito.on(ConfirmForgotPasswordCommand).resolves({});
-});
+const { cognito } = mockHealthyAws();
 
 const OPERATIONS = [
   ['forgot-password', ForgotPasswordCommand],

@@ -7,10 +7,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiHandler } from '../../lambda/shared/api-handler';
 import { computeSecretHash } from '../../lambda/shared/secret-hash';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
+  type HandlerName,
   invoke,
   json,
   loadHandler,
@@ -123,53 +125,48 @@ describe('over real HTTP', () => {
     });
   });
 
-  it('maps a Cognito error as the SDK deserialises it from the wire', async () => {
+  it.each([
+    [
+      'maps a Cognito error as the SDK deserialises it from the wire',
+      'confirm-forgot-password',
+      { status: 400, type: 'CodeMismatchException', message: 'Invalid code' },
+      { statusCode: 400, code: 'INVALID_CODE' },
+    ],
+    [
+      'does not retry a throttled ForgotPassword (a retry could send a second code)',
+      'forgot-password',
+      { status: 400, type: 'LimitExceededException', message: 'slow down' },
+      { statusCode: 429, code: 'TOO_MANY_REQUESTS' },
+    ],
+    [
+      'does not retry a ConfirmForgotPassword that failed with a 5xx',
+      'confirm-forgot-password',
+      { status: 500, type: 'InternalErrorException', message: 'oops' },
+      { statusCode: 503, code: 'SERVICE_UNAVAILABLE' },
+    ],
+  ] as const)('%s', async (_, name, error, answer) => {
     cognito.behaviour = awsJson(
-      400,
-      { __type: 'CodeMismatchException', message: 'Invalid code' },
-      'CodeMismatchException',
+      error.status,
+      { __type: error.type, message: error.message },
+      error.type,
     );
-    const handler = await loadHandler('confirm-forgot-password', endpoints());
-    const { result } = await invoke(handler, { body: validBody('confirm-forgot-password') });
-    expect(json(result).code).toBe('INVALID_CODE');
-  });
-
-  it('does not retry a throttled ForgotPassword (a retry could send a second code)', async () => {
-    cognito.behaviour = awsJson(
-      400,
-      { __type: 'LimitExceededException', message: 'slow down' },
-      'LimitExceededException',
-    );
-    const handler = await loadHandler('forgot-password', endpoints());
-    const { result } = await invoke(handler, { body: validBody('forgot-password') });
-    expect(result.statusCode).toBe(429);
+    const handler = await loadHandler(name, endpoints());
+    const { result } = await invoke(handler, { body: validBody(name) });
+    expect({ statusCode: result.statusCode, code: json(result).code }).toEqual(answer);
     expect(cognito.requests).toHaveLength(1);
   });
 
-  it('does not retry a ConfirmForgotPassword that failed with a 5xx', async () => {
-    cognito.behaviour = awsJson(
-      500,
-      { __type: 'InternalErrorException', message: 'oops' },
-      'InternalErrorException',
-    );
-    const handler = await loadHandler('confirm-forgot-password', endpoints());
-    const { result } = await invoke(handler, { body: validBody('confirm-forgot-password') });
-    expect(result.statusCode).toBe(503);
-    expect(cognito.requests).toHaveLength(1);
-  });
-
-  it('answers 503 for an unreadable answer', async () => {
-    cognito.behaviour = (_, __, response) => {
-      response.writeHead(502, { 'Content-Type': 'text/html' });
-      response.end('<html>Bad Gateway</html>');
-    };
-    const handler = await loadHandler('forgot-password', endpoints());
-    const { result } = await invoke(handler, { body: validBody('forgot-password') });
-    expect(json(result).code).toBe('SERVICE_UNAVAILABLE');
-  });
-
-  it('answers 503 when the connection is reset', async () => {
-    cognito.behaviour = (request) => request.socket.destroy();
+  it.each<[string, Behaviour]>([
+    [
+      'an unreadable answer',
+      (_, __, response) => {
+        response.writeHead(502, { 'Content-Type': 'text/html' });
+        response.end('<html>Bad Gateway</html>');
+      },
+    ],
+    ['a reset connection', (request) => request.socket.destroy()],
+  ])('answers 503 for %s', async (_, behaviour) => {
+    cognito.behaviour = behaviour;
     const handler = await loadHandler('forgot-password', endpoints());
     const { result } = await invoke(handler, { body: validBody('forgot-password') });
     expect(json(result).code).toBe('SERVICE_UNAVAILABLE');
@@ -190,19 +187,20 @@ describe('over real HTTP', () => {
 describe('the answer leaves before the deadline', () => {
   const REMAINING_MS = 2_500;
 
+  /** Invokes `name` with `remainingMs` left; the answer and how long it took. */
+  async function timedInvoke(handler: ApiHandler, name: HandlerName, remainingMs = REMAINING_MS) {
+    const started = performance.now();
+    const { result } = await invoke(handler, { body: validBody(name) }, remainingMs);
+    return { result, elapsed: performance.now() - started };
+  }
+
   it('when Cognito never answers ConfirmForgotPassword: 504 saying the password may have changed', async () => {
     // Prepare
     cognito.behaviour = hang;
     const handler = await loadHandler('confirm-forgot-password', endpoints());
 
     // Act
-    const started = performance.now();
-    const { result } = await invoke(
-      handler,
-      { body: validBody('confirm-forgot-password') },
-      REMAINING_MS,
-    );
-    const elapsed = performance.now() - started;
+    const { result, elapsed } = await timedInvoke(handler, 'confirm-forgot-password');
 
     // Assess
     expect(result.statusCode).toBe(504);
@@ -219,10 +217,9 @@ describe('the answer leaves before the deadline', () => {
       ...endpoints(),
       FORGOT_MIN_RESPONSE_MS: '5000',
     });
-    const started = performance.now();
-    const { result } = await invoke(handler, { body: validBody('forgot-password') }, REMAINING_MS);
+    const { result, elapsed } = await timedInvoke(handler, 'forgot-password');
     expect(result.statusCode).toBe(504);
-    expect(performance.now() - started).toBeLessThan(REMAINING_MS);
+    expect(elapsed).toBeLessThan(REMAINING_MS);
   });
 
   it('when Secrets Manager never answers, nothing is cached and the budget runs out first: 504', async () => {
@@ -231,12 +228,7 @@ describe('the answer leaves before the deadline', () => {
     const handler = await loadHandler('confirm-forgot-password', endpoints());
 
     // Act
-    const started = performance.now();
-    const { result } = await invoke(
-      handler,
-      { body: validBody('confirm-forgot-password') },
-      REMAINING_MS,
-    );
+    const { result, elapsed } = await timedInvoke(handler, 'confirm-forgot-password');
 
     // Assess: Cognito was never called, so no "password may have changed"
     expect(result.statusCode).toBe(504);
@@ -245,7 +237,7 @@ describe('the answer leaves before the deadline', () => {
       detail: 'The request took too long to complete. Try again shortly.',
     });
     expect(result.headers?.['Retry-After']).toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(REMAINING_MS);
+    expect(elapsed).toBeLessThan(REMAINING_MS);
     expect(cognito.requests).toHaveLength(0);
   });
 
@@ -255,9 +247,7 @@ describe('the answer leaves before the deadline', () => {
     const handler = await loadHandler('confirm-forgot-password', endpoints());
 
     // Act
-    const started = performance.now();
-    const { result } = await invoke(handler, { body: validBody('confirm-forgot-password') }, 9_500);
-    const elapsed = performance.now() - started;
+    const { result, elapsed } = await timedInvoke(handler, 'confirm-forgot-password', 9_500);
 
     // Assess
     expect(result.statusCode).toBe(503);

@@ -12,6 +12,7 @@ import {
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureLogs, type LogCapture } from '../support/log-capture';
 import { CLIENT_ID, invoke, loadHandler, secretString, validBody } from './support';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
@@ -28,16 +29,13 @@ interface EmfLine {
   [key: string]: unknown;
 }
 
-let lines: string[] = [];
+let logs: LogCapture;
 const METRICS_ON = { POWERTOOLS_METRICS_DISABLED: 'false' };
+/** The non-empty lines written since the capture started or was last cleared. */
+const lines = () => logs.text().split('\n').filter(Boolean);
 
 beforeEach(() => {
-  lines = [];
-  const original = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    return original === undefined;
-  });
+  logs = captureLogs();
   cognito.reset();
   secretsManager.reset();
   secretsManager.on(GetSecretValueCommand).resolves({ SecretString: secretString() });
@@ -46,12 +44,13 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  logs.restore();
   vi.useRealTimers();
 });
 
 /** Every EMF metric written, with its dimension set and values. */
 function emitted(): { name: string; dimensions: string[]; line: EmfLine }[] {
-  return lines
+  return lines()
     .filter((line) => line.startsWith('{"_aws"'))
     .map((line) => JSON.parse(line) as EmfLine)
     .flatMap((line) =>
@@ -125,16 +124,16 @@ describe('Flushing', () => {
   it('writes nothing for a warm success: no empty EMF document, no "No application metrics" warning', async () => {
     const handler = await loadHandler('confirm-forgot-password', METRICS_ON);
     await invoke(handler, { body: validBody('confirm-forgot-password') });
-    lines = [];
+    logs.clear();
     await invoke(handler, { body: validBody('confirm-forgot-password') });
     expect(emitted()).toEqual([]);
-    expect(lines.filter((line) => /no application metrics/i.test(line))).toEqual([]);
+    expect(lines().filter((line) => /no application metrics/i.test(line))).toEqual([]);
   });
 
   it('publishes what an invocation stored, in the same invocation', async () => {
     const handler = await loadHandler('confirm-forgot-password', METRICS_ON);
     await invoke(handler, { body: validBody('confirm-forgot-password') });
-    lines = [];
+    logs.clear();
     await invoke(handler, { body: { username: '' } });
     expect(emitted().map((metric) => metric.name)).toEqual(['Problem']);
   });

@@ -12,9 +12,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandler } from '../../lambda/shared/api-handler';
 import { computeSecretHash } from '../../lambda/shared/secret-hash';
+import { captureLogs, type LogCapture } from '../support/log-capture';
 import { CLIENT_ID, type EventInput, invoke, loadHandler } from './support';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
@@ -108,26 +109,11 @@ const TRANSPORT_PATHS: readonly (readonly [string, EventInput])[] = [
   ['a preflight', { method: 'OPTIONS', body: rawFull }],
 ];
 
-let output = '';
-const originalStdout = process.stdout.write.bind(process.stdout);
-const originalStderr = process.stderr.write.bind(process.stderr);
+let logs: LogCapture;
 const handlers: Record<string, ApiHandler> = {};
 
-function capture(chunk: unknown): boolean {
-  output += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
-  return true;
-}
-
 beforeAll(async () => {
-  process.stdout.write = capture as typeof process.stdout.write;
-  process.stderr.write = capture as typeof process.stderr.write;
-  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      capture(
-        `${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}\n`,
-      );
-    });
-  }
+  logs = captureLogs();
   secretsManager.on(GetSecretValueCommand).resolves({
     SecretString: JSON.stringify({ clientSecret: SECRET, previousClientSecret: PREVIOUS_SECRET }),
   });
@@ -142,13 +128,12 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  process.stdout.write = originalStdout;
-  process.stderr.write = originalStderr;
+  logs.restore();
 });
 
 /** Runs one request on both handlers; returns both answers and everything written meanwhile. */
 async function runEverywhere(input: EventInput): Promise<string> {
-  const start = output.length;
+  const start = logs.text().length;
   const answers: string[] = [];
   for (const handler of [handlers.forgot, handlers.confirm]) {
     if (!handler) throw new Error('handler not loaded');
@@ -157,7 +142,7 @@ async function runEverywhere(input: EventInput): Promise<string> {
   }
   // Let anything written asynchronously after the answer (metrics flush, late logs) arrive.
   await new Promise((resolve) => setImmediate(resolve));
-  return `${answers.join('\n')}\n${output.slice(start)}`;
+  return `${answers.join('\n')}\n${logs.text().slice(start)}`;
 }
 
 function expectClean(text: string): void {
@@ -220,6 +205,7 @@ describe('nothing secret leaves through logs, metrics or answers', () => {
   });
 
   it('captured the logs and metrics it scanned, and they are clean', () => {
+    const output = logs.text();
     expect(output).toContain('"message":"Request rejected"');
     expect(output).toContain('"message":"Request failed"');
     expect(output).toContain('"Problem":1');

@@ -4,8 +4,15 @@
  * starts empty) after setting the environment of contract section 5.
  */
 import { randomUUID } from 'node:crypto';
+import {
+  CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, vi } from 'vitest';
 import type { ApiHandler } from '../../lambda/shared/api-handler';
 import sample from './fixtures/apigw-rest-proxy-event.json' with { type: 'json' };
 
@@ -172,50 +179,18 @@ export function secretString(current = CLIENT_SECRET, previous?: string): string
 }
 
 /**
- * Captures everything written to stdout, stderr and the console from now until `stop()`
- * (Powertools writes through the console or the process streams depending on the environment).
+ * Mocks of both AWS clients the handlers use, reset before every test to a healthy service (the
+ * secret found, Cognito accepting), so that a test states only the failure it is about.
  */
-export function captureLogs(): {
-  text: () => string;
-  lines: () => Record<string, unknown>[];
-  stop: () => void;
-} {
-  const chunks: string[] = [];
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      chunks.push(String(chunk));
-      return true;
-    }),
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      chunks.push(String(chunk));
-      return true;
-    }),
-    ...(['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((method) =>
-      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        chunks.push(
-          `${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}\n`,
-        );
-      }),
-    ),
-  ];
-  const text = () => chunks.join('');
-  return {
-    text,
-    lines: () =>
-      text()
-        .split('\n')
-        .flatMap((line) => {
-          try {
-            const value: unknown = JSON.parse(line);
-            return typeof value === 'object' && value !== null
-              ? [value as Record<string, unknown>]
-              : [];
-          } catch {
-            return [];
-          }
-        }),
-    stop: () => {
-      for (const spy of spies) spy.mockRestore();
-    },
-  };
+export function mockHealthyAws() {
+  const cognito = mockClient(CognitoIdentityProviderClient);
+  const secretsManager = mockClient(SecretsManagerClient);
+  beforeEach(() => {
+    cognito.reset();
+    secretsManager.reset();
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: secretString() });
+    cognito.on(ForgotPasswordCommand).resolves({});
+    cognito.on(ConfirmForgotPasswordCommand).resolves({});
+  });
+  return { cognito, secretsManager };
 }

@@ -4,32 +4,20 @@
  * `VALIDATION_FAILED` naming the field without echoing the value.
  */
 import {
-  CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandler } from '../../lambda/shared/api-handler';
-import { type HandlerName, invoke, json, loadHandler, secretString, validBody } from './support';
+import { type HandlerName, invoke, json, loadHandler, mockHealthyAws, validBody } from './support';
 
-const cognito = mockClient(CognitoIdentityProviderClient);
-const secretsManager = mockClient(SecretsManagerClient);
+const { cognito } = mockHealthyAws();
 
 const handlers = {} as Record<HandlerName, ApiHandler>;
 
 beforeAll(async () => {
   handlers['forgot-password'] = await loadHandler('forgot-password');
   handlers['confirm-forgot-password'] = await loadHandler('confirm-forgot-password');
-});
-
-beforeEach(() => {
-  cognito.reset();
-  secretsManager.reset();
-  secretsManager.on(GetSecretValueCommand).resolves({ SecretString: secretString() });
-  cognito.on(ForgotPasswordCommand).resolves({});
-  cognito.on(ConfirmForgotPasswordCommand).resolves({});
 });
 
 const EMOJI = '\u{1F600}'; // one code point, two UTF-16 units

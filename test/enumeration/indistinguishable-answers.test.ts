@@ -4,18 +4,12 @@
  * header, and the body.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALLOWED_ORIGIN, apiEvent } from '../support/api-events';
-import { FAKE_DELIVERY, startFakeCognito, startFakeSecretsManager } from '../support/aws-fakes';
-import type { FaultServer } from '../support/fault-server';
-import {
-  type ApiFunctionName,
-  type ApiHandler,
-  loadApiHandler,
-  restoreEnv,
-} from '../support/handlers';
+import { FAKE_DELIVERY } from '../support/aws-fakes';
 import { lambdaContext } from '../support/lambda-context';
 import { captureLogs } from '../support/log-capture';
+import { useApiFakes } from '../support/suite-fakes';
 
 interface CognitoError {
   readonly case: string;
@@ -24,20 +18,30 @@ interface CognitoError {
   readonly message: string;
 }
 
+const UNKNOWN_USER: CognitoError = {
+  case: 'unknown user',
+  status: 400,
+  type: 'UserNotFoundException',
+  message: 'Username/client id combination not found.',
+};
+const DISABLED_USER: CognitoError = {
+  case: 'disabled user',
+  status: 400,
+  type: 'NotAuthorizedException',
+  message: 'User is disabled.',
+};
+const NO_VERIFIED_CONTACT: CognitoError = {
+  case: 'user without a verified email or phone',
+  status: 400,
+  type: 'InvalidParameterException',
+  message:
+    'Cannot reset password for the user as there is no registered/verified email or phone_number',
+};
+
 /** Cognito's own answers (status, type, message as the service words them). */
 const CONFIRM_FAILURES: readonly CognitoError[] = [
-  {
-    case: 'unknown user',
-    status: 400,
-    type: 'UserNotFoundException',
-    message: 'Username/client id combination not found.',
-  },
-  {
-    case: 'disabled user',
-    status: 400,
-    type: 'NotAuthorizedException',
-    message: 'User is disabled.',
-  },
+  UNKNOWN_USER,
+  DISABLED_USER,
   {
     case: 'wrong code',
     status: 400,
@@ -63,61 +67,13 @@ const CONFIRM_FAILURES: readonly CognitoError[] = [
     type: 'UserNotConfirmedException',
     message: 'User is not confirmed.',
   },
-  {
-    case: 'user without a verified email or phone',
-    status: 400,
-    type: 'InvalidParameterException',
-    message:
-      'Cannot reset password for the user as there is no registered/verified email or phone_number',
-  },
+  NO_VERIFIED_CONTACT,
 ];
 
 /** What a pool with PreventUserExistenceErrors off answers for users who should look unknown. */
-const FORGOT_LEAKS: readonly CognitoError[] = [
-  {
-    case: 'unknown user',
-    status: 400,
-    type: 'UserNotFoundException',
-    message: 'Username/client id combination not found.',
-  },
-  {
-    case: 'disabled user',
-    status: 400,
-    type: 'NotAuthorizedException',
-    message: 'User is disabled.',
-  },
-  {
-    case: 'user without a verified email or phone',
-    status: 400,
-    type: 'InvalidParameterException',
-    message:
-      'Cannot reset password for the user as there is no registered/verified email or phone_number',
-  },
-];
+const FORGOT_LEAKS: readonly CognitoError[] = [UNKNOWN_USER, DISABLED_USER, NO_VERIFIED_CONTACT];
 
-let cognito: FaultServer;
-let secretsManager: FaultServer;
-const handlers = new Map<ApiFunctionName, ApiHandler>();
-
-beforeAll(async () => {
-  cognito = await startFakeCognito();
-  secretsManager = await startFakeSecretsManager();
-  for (const name of ['forgot-password', 'confirm-forgot-password'] as const) {
-    handlers.set(
-      name,
-      await loadApiHandler(name, {
-        cognitoUrl: cognito.url,
-        secretsManagerUrl: secretsManager.url,
-      }),
-    );
-  }
-});
-
-afterAll(async () => {
-  restoreEnv();
-  await cognito.stop();
-  await secretsManager.stop();
-});
+const aws = useApiFakes();
 
 /** The answer with the request id taken out of the header and the body. */
 function withoutRequestId(result: APIGatewayProxyResult) {
@@ -140,13 +96,10 @@ function withoutRequestId(result: APIGatewayProxyResult) {
   };
 }
 
-async function answer(name: ApiFunctionName, event: APIGatewayProxyEvent) {
+async function answer(name: 'forgot' | 'confirm', event: APIGatewayProxyEvent) {
   const logs = captureLogs();
   try {
-    const result = await (handlers.get(name) as ApiHandler)(
-      event,
-      lambdaContext({ remainingMs: 5_000 }),
-    );
+    const result = await aws[name](event, lambdaContext({ remainingMs: 5_000 }));
     return { result, logs: logs.records() };
   } finally {
     logs.restore();
@@ -162,8 +115,8 @@ describe('confirm: every reason a reset cannot proceed answers alike', () => {
     // Prepare / Act
     const answers = [];
     for (const failure of CONFIRM_FAILURES) {
-      cognito.clear();
-      cognito.inject('ConfirmForgotPassword', { kind: 'error', ...failure }, 1);
+      aws.cognito.clear();
+      aws.cognito.inject('ConfirmForgotPassword', { kind: 'error', ...failure }, 1);
       const event = withOrigin(
         apiEvent({
           path: '/password/confirm',
@@ -174,7 +127,7 @@ describe('confirm: every reason a reset cannot proceed answers alike', () => {
           },
         }),
       );
-      const { result } = await answer('confirm-forgot-password', event);
+      const { result } = await answer('confirm', event);
       answers.push({
         case: failure.case,
         answer: withoutRequestId(result),
@@ -197,10 +150,10 @@ describe('forgot: a pool that leaks user existence still answers alike', () => {
     // Prepare / Act
     const answers = [];
     for (const failure of FORGOT_LEAKS) {
-      cognito.clear();
-      cognito.inject('ForgotPassword', { kind: 'error', ...failure }, 1);
+      aws.cognito.clear();
+      aws.cognito.inject('ForgotPassword', { kind: 'error', ...failure }, 1);
       const { result, logs } = await answer(
-        'forgot-password',
+        'forgot',
         withOrigin(
           apiEvent({
             path: '/password/forgot',
@@ -232,13 +185,13 @@ describe('forgot: a pool that leaks user existence still answers alike', () => {
 
   it('answers an existing and an unknown user alike when Cognito simulates the delivery', async () => {
     // Prepare: PreventUserExistenceErrors ENABLED, Cognito's simulated delivery has the same shape
-    cognito.clear();
+    aws.cognito.clear();
     const event = (username: string) =>
       withOrigin(apiEvent({ path: '/password/forgot', body: { username } }));
 
     // Act
-    const existing = await answer('forgot-password', event('existing@example.test'));
-    const unknown = await answer('forgot-password', event('unknown@example.test'));
+    const existing = await answer('forgot', event('existing@example.test'));
+    const unknown = await answer('forgot', event('unknown@example.test'));
 
     // Assess
     expect(withoutRequestId(existing.result)).toEqual(withoutRequestId(unknown.result));

@@ -5,17 +5,13 @@
  * an attacker whether an account exists or why a code failed are identical apart from the
  * request id: status, every header, and the body.
  */
-import {
-  AdminCreateUserCommand,
-  AdminDisableUserCommand,
-  AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureUser, localCognitoClient } from '../../local/seed';
+import { useLocalStack } from '../support/local-stack';
 
 const PASSWORD = 'Enumeration-Test-Password-2026';
-let stack: LocalStack;
+const stack = useLocalStack({ FORGOT_MIN_RESPONSE_MS: '0' });
 let origin: string;
 
 interface HttpAnswer {
@@ -59,40 +55,15 @@ async function post(path: string, body: unknown): Promise<HttpAnswer> {
   };
 }
 
-async function createUser(admin: CognitoIdentityProviderClient, email: string): Promise<void> {
-  const UserPoolId = stack.info.userPoolId;
-  await admin.send(
-    new AdminCreateUserCommand({
-      UserPoolId,
-      Username: email,
-      MessageAction: 'SUPPRESS',
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'email_verified', Value: 'true' },
-      ],
-    }),
-  );
-  await admin.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId,
-      Username: email,
-      Password: PASSWORD,
-      Permanent: true,
-    }),
-  );
-}
-
 beforeAll(async () => {
-  stack = await startLocalStack({ FORGOT_MIN_RESPONSE_MS: '0' });
   origin = stack.info.allowedOrigins[0] ?? 'http://127.0.0.1';
-  const admin = new CognitoIdentityProviderClient({
-    region: 'eu-west-1',
-    endpoint: stack.info.cognitoEndpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await createUser(admin, 'never-requested@example.test');
-  await createUser(admin, 'disabled@example.test');
-  await createUser(admin, 'requested@example.test');
+  const admin = localCognitoClient(stack.info.cognitoEndpoint, 'eu-west-1');
+  for (const email of [
+    'never-requested@example.test',
+    'disabled@example.test',
+    'requested@example.test',
+  ])
+    await ensureUser(admin, stack.info.userPoolId, email, PASSWORD);
   await admin.send(
     new AdminDisableUserCommand({
       UserPoolId: stack.info.userPoolId,
@@ -101,10 +72,6 @@ beforeAll(async () => {
   );
   admin.destroy();
 }, 90_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 describe('confirm through the local stack', () => {
   it('answers an unknown user, a disabled user, a wrong code and a code never requested alike', async () => {

@@ -5,31 +5,19 @@
  * a retry), the answer before the function's deadline, bounded upstream attempts, nothing left
  * behind, no secret in the logs, and the next request after recovery succeeds.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headersOf, problemOf, problemViolations } from '../support/answers';
-import { confirmEvent, forgotEvent } from '../support/api-events';
+import { apiOperations, forgotEvent } from '../support/api-events';
 import {
   FAKE_CLIENT_SECRET,
   startFakeCognito,
   startFakeSecretsManager,
 } from '../support/aws-fakes';
 import type { FaultServer } from '../support/fault-server';
-import {
-  type ApiFunctionName,
-  type ApiHandler,
-  loadApiHandler,
-  restoreEnv,
-} from '../support/handlers';
+import { watchEachTest } from '../support/fault-watch';
+import { type ApiHandler, loadApiHandler, restoreEnv } from '../support/handlers';
 import { lambdaContext, now } from '../support/lambda-context';
-import {
-  activeTimers,
-  type RejectionTracker,
-  settle,
-  timersSettled,
-  trackUnhandledRejections,
-} from '../support/leaks';
-import { captureLogs, type LogCapture } from '../support/log-capture';
+import { activeTimers, settle } from '../support/leaks';
 import {
   ADDED_LATENCY,
   ERROR_429,
@@ -50,12 +38,6 @@ import {
 const REMAINING_MS = 1_500;
 /** The SDK's default attempt count: no fault may make a handler call Cognito more often. */
 const MAX_COGNITO_ATTEMPTS = 3;
-/**
- * How long the SDK may keep a timer after the answer: its connection timeout (1 s). A refused
- * connection leaves @smithy/node-http-handler's connection timer running until it fires (the
- * handler returns 0 as the timer id when the timeout is under 2 s, so it is never cleared).
- */
-const TIMER_GRACE_MS = 1_200;
 
 const PASSWORD = 'Faulty-Pass-Phrase-7f3c9a';
 const CODE = 'code-91d2e7';
@@ -77,34 +59,12 @@ const CASES: readonly (readonly [NamedFault, Expected])[] = [
   [SLOW_DRIP, ['UPSTREAM_TIMEOUT']],
 ];
 
-interface Operation {
-  readonly name: ApiFunctionName;
-  readonly cognitoOperation: string;
-  readonly successStatus: number;
-  readonly event: () => APIGatewayProxyEvent;
-}
-
-const OPERATIONS: readonly Operation[] = [
-  {
-    name: 'forgot-password',
-    cognitoOperation: 'ForgotPassword',
-    successStatus: 202,
-    event: () => forgotEvent('fault-user@example.test'),
-  },
-  {
-    name: 'confirm-forgot-password',
-    cognitoOperation: 'ConfirmForgotPassword',
-    successStatus: 204,
-    event: () => confirmEvent('fault-user@example.test', CODE, PASSWORD),
-  },
-];
+const OPERATIONS = apiOperations('fault-user@example.test', CODE, PASSWORD);
 
 describe.each(OPERATIONS)('$name when Cognito fails', (operation) => {
   let cognito: FaultServer;
   let secretsManager: FaultServer;
   let handler: ApiHandler;
-  let logs: LogCapture;
-  let rejections: RejectionTracker;
 
   beforeAll(async () => {
     cognito = await startFakeCognito();
@@ -124,16 +84,7 @@ describe.each(OPERATIONS)('$name when Cognito fails', (operation) => {
     await secretsManager.stop();
   });
 
-  beforeEach(async () => {
-    await cognito.recover();
-    logs = captureLogs();
-    rejections = trackUnhandledRejections();
-  });
-
-  afterEach(() => {
-    logs.restore();
-    rejections.stop();
-  });
+  const watch = watchEachTest(() => cognito.recover());
 
   it.each(CASES.map(([fault, expected]) => ({ name: fault.name, fault, expected })))(
     '$name: answers as the contract says, in time, then recovers',
@@ -175,17 +126,13 @@ describe.each(OPERATIONS)('$name when Cognito fails', (operation) => {
 
       // Assess: nothing left behind once the endpoint recovered
       await cognito.recover();
-      expect(
-        await timersSettled(timersBefore, TIMER_GRACE_MS),
-        'ref-ed timers left behind',
-      ).toBeDefined();
-      expect(rejections.reasons).toEqual([]);
+      await watch.expectNothingLeftBehind(timersBefore);
 
       // Assess: nothing secret in the logs
       const secretHashes = cognito.requests.map(
         (request) => (request.body as { SecretHash?: string })?.SecretHash,
       );
-      const text = logs.text();
+      const text = watch.logs.text();
       for (const value of [PASSWORD, CODE, FAKE_CLIENT_SECRET, ...secretHashes.filter(Boolean)]) {
         expect(text).not.toContain(value);
       }

@@ -4,10 +4,9 @@
  * Cognito call without a secret hash) and recovers on the next request once Secrets Manager
  * does; a warm container whose cached copy has expired keeps serving it through the outage.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { problemOf, problemViolations } from '../support/answers';
-import { confirmEvent, forgotEvent } from '../support/api-events';
+import { apiOperations, confirmEvent, forgotEvent } from '../support/api-events';
 import {
   FAKE_CLIENT_ID,
   FAKE_CLIENT_SECRET,
@@ -15,16 +14,10 @@ import {
   startFakeSecretsManager,
 } from '../support/aws-fakes';
 import type { FaultServer } from '../support/fault-server';
-import { type ApiFunctionName, loadApiHandler, restoreEnv } from '../support/handlers';
+import { watchEachTest } from '../support/fault-watch';
+import { loadApiHandler, restoreEnv } from '../support/handlers';
 import { lambdaContext, now } from '../support/lambda-context';
-import {
-  activeTimers,
-  type RejectionTracker,
-  settle,
-  timersSettled,
-  trackUnhandledRejections,
-} from '../support/leaks';
-import { captureLogs, type LogCapture } from '../support/log-capture';
+import { activeTimers, settle } from '../support/leaks';
 import {
   ADDED_LATENCY,
   ERROR_429,
@@ -37,6 +30,7 @@ import {
   REFUSED,
   RESET,
   SLOW_DRIP,
+  serviceError,
   THROTTLING,
   TRUNCATED_JSON,
 } from './fault-catalogue';
@@ -44,23 +38,10 @@ import {
 const REMAINING_MS = 3_000;
 /** Prefetch and the request's own fetch, each with the SDK's three attempts at most. */
 const MAX_SECRET_CALLS_COLD = 6;
-const TIMER_GRACE_MS = 1_200;
 
-const SM_500: NamedFault = {
-  name: '500 InternalServiceError',
-  apply: (server, operation) =>
-    server.inject(operation, { kind: 'error', status: 500, type: 'InternalServiceError' }),
-};
-const NOT_FOUND: NamedFault = {
-  name: '400 ResourceNotFoundException (configuration)',
-  apply: (server, operation) =>
-    server.inject(operation, { kind: 'error', status: 400, type: 'ResourceNotFoundException' }),
-};
-const ACCESS_DENIED: NamedFault = {
-  name: '400 AccessDeniedException (configuration)',
-  apply: (server, operation) =>
-    server.inject(operation, { kind: 'error', status: 400, type: 'AccessDeniedException' }),
-};
+const SM_500 = serviceError(500, 'InternalServiceError');
+const NOT_FOUND = serviceError(400, 'ResourceNotFoundException', { note: 'configuration' });
+const ACCESS_DENIED = serviceError(400, 'AccessDeniedException', { note: 'configuration' });
 const NO_CLIENT_SECRET: NamedFault = {
   name: 'a SecretString without clientSecret (configuration)',
   apply: (server, operation) =>
@@ -93,32 +74,14 @@ const COLD_CASES: readonly (readonly [NamedFault, Expected])[] = [
   [NO_CLIENT_SECRET, ['INTERNAL']],
 ];
 
-interface Operation {
-  readonly name: ApiFunctionName;
-  readonly cognitoOperation: string;
-  readonly successStatus: number;
-  readonly event: () => APIGatewayProxyEvent;
-}
-
-const OPERATIONS: readonly Operation[] = [
-  {
-    name: 'forgot-password',
-    cognitoOperation: 'ForgotPassword',
-    successStatus: 202,
-    event: () => forgotEvent('secret-fault@example.test'),
-  },
-  {
-    name: 'confirm-forgot-password',
-    cognitoOperation: 'ConfirmForgotPassword',
-    successStatus: 204,
-    event: () => confirmEvent('secret-fault@example.test', 'code-5150aa', 'Secret-Fault-Pass-42aa'),
-  },
-];
+const OPERATIONS = apiOperations(
+  'secret-fault@example.test',
+  'code-5150aa',
+  'Secret-Fault-Pass-42aa',
+);
 
 let cognito: FaultServer;
 let secretsManager: FaultServer;
-let logs: LogCapture;
-let rejections: RejectionTracker;
 
 beforeAll(async () => {
   cognito = await startFakeCognito();
@@ -131,17 +94,7 @@ afterAll(async () => {
   await secretsManager.stop();
 });
 
-beforeEach(async () => {
-  await cognito.recover();
-  await secretsManager.recover();
-  logs = captureLogs();
-  rejections = trackUnhandledRejections();
-});
-
-afterEach(() => {
-  logs.restore();
-  rejections.stop();
-});
+const watch = watchEachTest(() => Promise.all([cognito.recover(), secretsManager.recover()]));
 
 describe.each(OPERATIONS)('$name in a cold container when Secrets Manager fails', (operation) => {
   it.each(COLD_CASES.map(([fault, expected]) => ({ name: fault.name, fault, expected })))(
@@ -174,12 +127,8 @@ describe.each(OPERATIONS)('$name in a cold container when Secrets Manager fails'
 
       // Assess: nothing left behind (the prefetch's failure is no unhandled rejection)
       await secretsManager.recover();
-      expect(
-        await timersSettled(timersBefore, TIMER_GRACE_MS),
-        'ref-ed timers left behind',
-      ).toBeDefined();
-      expect(rejections.reasons).toEqual([]);
-      expect(logs.text()).not.toContain(FAKE_CLIENT_SECRET);
+      await watch.expectNothingLeftBehind(timersBefore);
+      expect(watch.logs.text()).not.toContain(FAKE_CLIENT_SECRET);
 
       // Assess: once Secrets Manager is back, the same container serves the next request
       const next = await handler(operation.event(), lambdaContext({ remainingMs: REMAINING_MS }));
@@ -239,7 +188,7 @@ describe.each(OPERATIONS)(
         expect(after.statusCode).toBe(operation.successStatus);
         expect(secretsManager.count('GetSecretValue')).toBe(1);
         await settle();
-        expect(rejections.reasons).toEqual([]);
+        expect(watch.rejections.reasons).toEqual([]);
       },
     );
   },
@@ -266,7 +215,7 @@ describe('a Secrets Manager call that hangs in a cold container', () => {
     expect(secretsManager.pendingRequests, 'a hung GetSecretValue never abandoned').toBe(0);
     expect(now() - answeredAt).toBeLessThan(3_500);
     await settle();
-    expect(rejections.reasons).toEqual([]);
+    expect(watch.rejections.reasons).toEqual([]);
   }, 10_000);
 });
 

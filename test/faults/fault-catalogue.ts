@@ -27,37 +27,35 @@ export const REFUSED: NamedFault = {
   apply: (server) => server.refuse(),
 };
 export const RESET = inject('connection reset mid-response', { kind: 'reset' });
-export const ERROR_500 = inject('500 InternalErrorException', {
-  kind: 'error',
-  status: 500,
-  type: 'InternalErrorException',
-});
-export const ERROR_503 = inject('503 ServiceUnavailable (unmodelled)', {
-  kind: 'error',
-  status: 503,
-  type: 'ServiceUnavailable',
-});
+/** A modelled service error answer, e.g. `500 InternalErrorException`, named for the report. */
+export function serviceError(
+  status: number,
+  type: string,
+  options: { note?: string; message?: string } = {},
+): NamedFault {
+  const note = options.note ? ` (${options.note})` : '';
+  return inject(`${status} ${type}${note}`, {
+    kind: 'error',
+    status,
+    type,
+    ...(options.message ? { message: options.message } : {}),
+  });
+}
+
+export const ERROR_500 = serviceError(500, 'InternalErrorException');
+export const ERROR_503 = serviceError(503, 'ServiceUnavailable', { note: 'unmodelled' });
 export const PROXY_502 = inject('502 with an HTML page', {
   kind: 'raw',
   status: 502,
   body: '<html><body>Bad Gateway</body></html>',
   contentType: 'text/html',
 });
-export const ERROR_429 = inject('429 TooManyRequestsException', {
-  kind: 'error',
-  status: 429,
-  type: 'TooManyRequestsException',
-});
-export const LIMIT_EXCEEDED = inject('400 LimitExceededException', {
-  kind: 'error',
-  status: 400,
-  type: 'LimitExceededException',
+export const ERROR_429 = serviceError(429, 'TooManyRequestsException');
+export const LIMIT_EXCEEDED = serviceError(400, 'LimitExceededException', {
   message: 'Attempt limit exceeded, please try after some time.',
 });
-export const THROTTLING = inject('400 ThrottlingException (throttling-named)', {
-  kind: 'error',
-  status: 400,
-  type: 'ThrottlingException',
+export const THROTTLING = serviceError(400, 'ThrottlingException', {
+  note: 'throttling-named',
   message: 'Rate exceeded',
 });
 export const MALFORMED_JSON = inject('malformed JSON', {

@@ -5,19 +5,13 @@
  * the event it still publishes, and works again once the service recovers.
  */
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeCognito, startFakeEventBridge, startFakeSes } from '../support/aws-fakes';
+import { describe, expect, it } from 'vitest';
 import type { FaultServer } from '../support/fault-server';
-import { loadTriggerHandler, restoreEnv, type TriggerHandler } from '../support/handlers';
+import { watchEachTest } from '../support/fault-watch';
 import { lambdaContext, now } from '../support/lambda-context';
-import {
-  activeTimers,
-  type RejectionTracker,
-  settle,
-  timersSettled,
-  trackUnhandledRejections,
-} from '../support/leaks';
-import { captureLogs, emittedMetrics, type LogCapture } from '../support/log-capture';
+import { activeTimers, settle } from '../support/leaks';
+import { emittedMetrics } from '../support/log-capture';
+import { useTriggerFakes } from '../support/suite-fakes';
 import { postConfirmationEvent, TRIGGER_EMAIL } from '../support/trigger-events';
 import {
   ADDED_LATENCY,
@@ -40,7 +34,6 @@ const COGNITO_TRIGGER_LIMIT_MS = 5_000;
 /** The function's own remaining time at the start (its deployed timeout is at least this). */
 const REMAINING_MS = 5_000;
 const MAX_ATTEMPTS = 3;
-const TIMER_GRACE_MS = 1_200;
 
 interface Effect {
   readonly name: string;
@@ -51,31 +44,26 @@ interface Effect {
   readonly flag?: 'sessionsRevoked' | 'notified';
 }
 
-let cognito: FaultServer;
-let ses: FaultServer;
-let eventBridge: FaultServer;
-let handler: TriggerHandler;
-let logs: LogCapture;
-let rejections: RejectionTracker;
+const aws = useTriggerFakes();
 
 const EFFECTS: readonly Effect[] = [
   {
     name: 'revoking sessions (Cognito AdminUserGlobalSignOut)',
-    server: () => cognito,
+    server: () => aws.cognito,
     operation: 'AdminUserGlobalSignOut',
     failureMetric: 'SessionsRevokeFailed',
     flag: 'sessionsRevoked',
   },
   {
     name: 'the notification (SES v2 SendEmail)',
-    server: () => ses,
+    server: () => aws.ses,
     operation: 'SendEmail',
     failureMetric: 'NotificationFailed',
     flag: 'notified',
   },
   {
     name: 'the event (EventBridge PutEvents)',
-    server: () => eventBridge,
+    server: () => aws.eventBridge,
     operation: 'PutEvents',
     failureMetric: 'EventPublishFailed',
   },
@@ -98,15 +86,11 @@ const FAULTS: readonly NamedFault[] = [
 const FAILURE_METRICS = EFFECTS.map((effect) => effect.failureMetric);
 
 function publishedDetails(): Record<string, unknown>[] {
-  return eventBridge.requests.flatMap((request) => {
+  return aws.eventBridge.requests.flatMap((request) => {
     const entries =
       (request.body as { Entries?: { Detail?: string }[] } | undefined)?.Entries ?? [];
     return entries.map((entry) => JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>);
   });
-}
-
-async function recoverAll(): Promise<void> {
-  await Promise.all([cognito.recover(), ses.recover(), eventBridge.recover()]);
 }
 
 interface Invocation {
@@ -122,7 +106,7 @@ async function invoke(): Promise<Invocation> {
   const pristine = structuredClone(event);
   const context = lambdaContext({ remainingMs: REMAINING_MS, functionName: 'post-confirmation' });
   const started = now();
-  const result = await handler(event, context);
+  const result = await aws.handler(event, context);
   const answeredAt = now();
   return {
     event,
@@ -133,34 +117,7 @@ async function invoke(): Promise<Invocation> {
   };
 }
 
-beforeAll(async () => {
-  [cognito, ses, eventBridge] = await Promise.all([
-    startFakeCognito(),
-    startFakeSes(),
-    startFakeEventBridge(),
-  ]);
-  handler = await loadTriggerHandler({
-    cognitoUrl: cognito.url,
-    sesUrl: ses.url,
-    eventBridgeUrl: eventBridge.url,
-  });
-});
-
-afterAll(async () => {
-  restoreEnv();
-  await Promise.all([cognito.stop(), ses.stop(), eventBridge.stop()]);
-});
-
-beforeEach(async () => {
-  await recoverAll();
-  logs = captureLogs();
-  rejections = trackUnhandledRejections();
-});
-
-afterEach(() => {
-  logs.restore();
-  rejections.stop();
-});
+const watch = watchEachTest(aws.recover);
 
 describe.each(EFFECTS)('post-confirmation when $name fails', (effect) => {
   it.each(FAULTS.map((fault) => ({ name: fault.name, fault })))(
@@ -181,7 +138,7 @@ describe.each(EFFECTS)('post-confirmation when $name fails', (effect) => {
       expect(invocation.answeredBeforeDeadline).toBe(true);
 
       // Assess: the failure counted (this one only), bounded attempts
-      const metrics = emittedMetrics(logs.records());
+      const metrics = emittedMetrics(watch.logs.records());
       expect(metrics).toContain(effect.failureMetric);
       for (const other of FAILURE_METRICS.filter((name) => name !== effect.failureMetric)) {
         expect(metrics).not.toContain(other);
@@ -199,30 +156,26 @@ describe.each(EFFECTS)('post-confirmation when $name fails', (effect) => {
       }
 
       // Assess: logs name the user by sub only
-      expect(logs.text()).not.toContain(TRIGGER_EMAIL);
+      expect(watch.logs.text()).not.toContain(TRIGGER_EMAIL);
 
       // Assess: the trigger gave up its call rather than leaving it running
       await settle();
       expect(effect.server().pendingRequests, 'a call left running after the answer').toBe(0);
 
       // Assess: nothing left behind
-      await recoverAll();
-      expect(
-        await timersSettled(timersBefore, TIMER_GRACE_MS),
-        'ref-ed timers left behind',
-      ).toBeDefined();
-      expect(rejections.reasons).toEqual([]);
+      await aws.recover();
+      await watch.expectNothingLeftBehind(timersBefore);
 
       // Assess: the next reset after recovery has every effect
-      eventBridge.clear();
-      logs.clear();
+      aws.eventBridge.clear();
+      watch.logs.clear();
       const next = await invoke();
       expect(next.result).toBe(next.event);
       expect(publishedDetails()).toEqual([
         expect.objectContaining({ sessionsRevoked: true, notified: true }),
       ]);
       expect(
-        emittedMetrics(logs.records()).filter((name) => FAILURE_METRICS.includes(name)),
+        emittedMetrics(watch.logs.records()).filter((name) => FAILURE_METRICS.includes(name)),
       ).toEqual([]);
     },
   );
@@ -239,9 +192,9 @@ describe.each(EFFECTS)('post-confirmation when $name fails', (effect) => {
     expect(publishedDetails()).toEqual([
       expect.objectContaining({ sessionsRevoked: true, notified: true }),
     ]);
-    expect(emittedMetrics(logs.records()).filter((name) => FAILURE_METRICS.includes(name))).toEqual(
-      [],
-    );
+    expect(
+      emittedMetrics(watch.logs.records()).filter((name) => FAILURE_METRICS.includes(name)),
+    ).toEqual([]);
   });
 });
 
@@ -257,10 +210,10 @@ describe('post-confirmation when every service hangs at once', () => {
     expect(invocation.result).toBe(invocation.event);
     expect(invocation.result).toEqual(invocation.pristine);
     expect(invocation.elapsedMs).toBeLessThan(COGNITO_TRIGGER_LIMIT_MS - 1_000);
-    expect(emittedMetrics(logs.records())).toEqual(expect.arrayContaining(FAILURE_METRICS));
-    await recoverAll();
+    expect(emittedMetrics(watch.logs.records())).toEqual(expect.arrayContaining(FAILURE_METRICS));
+    await aws.recover();
     await settle();
-    expect(rejections.reasons).toEqual([]);
+    expect(watch.rejections.reasons).toEqual([]);
   });
 });
 
@@ -272,13 +225,13 @@ describe('post-confirmation with little time left (a slow cold start) when every
     const context = lambdaContext({ remainingMs: 1_200, functionName: 'post-confirmation' });
 
     // Act
-    const result = await handler(event, context);
+    const result = await aws.handler(event, context);
 
     // Assess
     expect(now()).toBeLessThan(context.deadlineAt);
     expect(result).toBe(event);
-    await recoverAll();
+    await aws.recover();
     await settle();
-    expect(rejections.reasons).toEqual([]);
+    expect(watch.rejections.reasons).toEqual([]);
   });
 });

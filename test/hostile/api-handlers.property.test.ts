@@ -9,14 +9,13 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { headersOf, headerViolations, problemOf, problemViolations } from '../support/answers';
 import { apiEvent } from '../support/api-events';
-import { startFakeCognito, startFakeSecretsManager } from '../support/aws-fakes';
-import type { FaultServer } from '../support/fault-server';
-import { type ApiHandler, loadApiHandler, restoreEnv } from '../support/handlers';
+import type { ApiHandler } from '../support/handlers';
 import { lambdaContext } from '../support/lambda-context';
 import { captureLogs } from '../support/log-capture';
+import { useApiFakes } from '../support/suite-fakes';
 import { apiEvents, MARKER } from './arbitraries';
 import { compactReporter } from './reporter';
 import { type Operation, verdict } from './request-oracle';
@@ -24,35 +23,8 @@ import { type Operation, verdict } from './request-oracle';
 /** Runs per handler: 5,000 API events in all, with the trigger's on top. */
 const RUNS = 2_500;
 
-let cognito: FaultServer;
-let secretsManager: FaultServer;
-const handlers = new Map<Operation, ApiHandler>();
+const aws = useApiFakes();
 const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
-
-beforeAll(async () => {
-  cognito = await startFakeCognito();
-  secretsManager = await startFakeSecretsManager();
-  handlers.set(
-    'forgot',
-    await loadApiHandler('forgot-password', {
-      cognitoUrl: cognito.url,
-      secretsManagerUrl: secretsManager.url,
-    }),
-  );
-  handlers.set(
-    'confirm',
-    await loadApiHandler('confirm-forgot-password', {
-      cognitoUrl: cognito.url,
-      secretsManagerUrl: secretsManager.url,
-    }),
-  );
-});
-
-afterAll(async () => {
-  restoreEnv();
-  await cognito.stop();
-  await secretsManager.stop();
-});
 
 const COGNITO_OPERATION: Record<Operation, string> = {
   forgot: 'ForgotPassword',
@@ -61,14 +33,14 @@ const COGNITO_OPERATION: Record<Operation, string> = {
 
 /** Every check of one event; returns the failures (empty when the handler kept the contract). */
 async function check(operation: Operation, event: APIGatewayProxyEvent): Promise<string[]> {
-  const handler = handlers.get(operation) as ApiHandler;
+  const handler = aws[operation];
   const expected = verdict(operation, structuredClone(event));
   const rawBody = event.body ?? '';
   const decoded = event.isBase64Encoded ? Buffer.from(rawBody, 'base64').toString('utf8') : rawBody;
   const markers = new Set(
     [...rawBody.matchAll(MARKER), ...decoded.matchAll(MARKER)].map((match) => match[0]),
   );
-  const callsBefore = cognito.count(COGNITO_OPERATION[operation]);
+  const callsBefore = aws.cognito.count(COGNITO_OPERATION[operation]);
   const context = lambdaContext({ remainingMs: 5_000 });
   const logs = captureLogs();
   let result: Awaited<ReturnType<ApiHandler>>;
@@ -80,7 +52,7 @@ async function check(operation: Operation, event: APIGatewayProxyEvent): Promise
     logs.restore();
   }
   const failures: string[] = [];
-  const calls = cognito.count(COGNITO_OPERATION[operation]) - callsBefore;
+  const calls = aws.cognito.count(COGNITO_OPERATION[operation]) - callsBefore;
   if (result.statusCode >= 500) failures.push(`status ${result.statusCode}`);
   if (expected.kind === 'valid') {
     const success = operation === 'forgot' ? 202 : 204;

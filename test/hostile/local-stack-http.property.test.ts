@@ -18,11 +18,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localCognitoClient } from '../../local/seed';
 import { REQUIRED_HEADERS } from '../support/answers';
 import { apiEvent } from '../support/api-events';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { useLocalStack } from '../support/local-stack';
 import { MARKER, requestObject } from './arbitraries';
 import { compactReporter } from './reporter';
 import { type Operation, verdict } from './request-oracle';
@@ -33,16 +33,8 @@ const RESET_PATHS: Readonly<Record<string, Operation>> = {
   '/password/confirm': 'confirm',
 };
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  // Stage throttling off: the property sends hundreds of requests a second on purpose.
-  stack = await startLocalStack({ FORGOT_MIN_RESPONSE_MS: '0', THROTTLE_RATE_LIMIT: '0' });
-}, 90_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+// Stage throttling off: the property sends hundreds of requests a second on purpose.
+const stack = useLocalStack({ FORGOT_MIN_RESPONSE_MS: '0', THROTTLE_RATE_LIMIT: '0' });
 
 interface HttpCase {
   readonly method: string;

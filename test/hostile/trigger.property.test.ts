@@ -5,39 +5,16 @@
  * logs never carry the user's email address.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeCognito, startFakeEventBridge, startFakeSes } from '../support/aws-fakes';
-import type { FaultServer } from '../support/fault-server';
-import { loadTriggerHandler, restoreEnv, type TriggerHandler } from '../support/handlers';
+import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../support/lambda-context';
 import { captureLogs } from '../support/log-capture';
+import { useTriggerFakes } from '../support/suite-fakes';
 import { MARKER, triggerEvents } from './arbitraries';
 import { compactReporter } from './reporter';
 
 const RUNS = 1_500;
 
-let cognito: FaultServer;
-let ses: FaultServer;
-let eventBridge: FaultServer;
-let handler: TriggerHandler;
-
-beforeAll(async () => {
-  [cognito, ses, eventBridge] = await Promise.all([
-    startFakeCognito(),
-    startFakeSes(),
-    startFakeEventBridge(),
-  ]);
-  handler = await loadTriggerHandler({
-    cognitoUrl: cognito.url,
-    sesUrl: ses.url,
-    eventBridgeUrl: eventBridge.url,
-  });
-});
-
-afterAll(async () => {
-  restoreEnv();
-  await Promise.all([cognito.stop(), ses.stop(), eventBridge.stop()]);
-});
+const aws = useTriggerFakes();
 
 describe('post-confirmation trigger under hostile events', () => {
   it(`returns every one of ${RUNS} arbitrary events unchanged, never throwing`, async () => {
@@ -54,7 +31,7 @@ describe('post-confirmation trigger under hostile events', () => {
         let result: unknown;
         let thrown: unknown;
         try {
-          result = await handler(
+          result = await aws.handler(
             event,
             lambdaContext({ remainingMs: 5_000, functionName: 'post-confirmation' }),
           );
@@ -78,18 +55,18 @@ describe('post-confirmation trigger under hostile events', () => {
 
   it('reaches the effects for a share of the events (the generator is not vacuous)', async () => {
     // Prepare
-    const before = eventBridge.count('PutEvents');
+    const before = aws.eventBridge.count('PutEvents');
     const events = fc.sample(triggerEvents(), { numRuns: 200, seed: 11 });
 
     // Act
     const logs = captureLogs();
     try {
-      for (const event of events) await handler(event, lambdaContext({ remainingMs: 5_000 }));
+      for (const event of events) await aws.handler(event, lambdaContext({ remainingMs: 5_000 }));
     } finally {
       logs.restore();
     }
 
     // Assess
-    expect(eventBridge.count('PutEvents') - before).toBeGreaterThanOrEqual(50);
+    expect(aws.eventBridge.count('PutEvents') - before).toBeGreaterThanOrEqual(50);
   });
 });

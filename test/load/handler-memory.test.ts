@@ -10,14 +10,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiEvent, confirmEvent, forgotEvent } from '../support/api-events';
-import { startFakeCognito, startFakeSecretsManager } from '../support/aws-fakes';
-import type { FaultServer } from '../support/fault-server';
-import { type ApiHandler, loadApiHandler, restoreEnv } from '../support/handlers';
 import { lambdaContext } from '../support/lambda-context';
 import { activeTimers } from '../support/leaks';
 import { captureLogs } from '../support/log-capture';
+import { useApiFakes } from '../support/suite-fakes';
 
 const WARM_UP = 1_500;
 const ROUNDS = 4;
@@ -29,35 +27,18 @@ const MAX_BYTES_PER_INVOCATION = 200;
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-let cognito: FaultServer;
-let secretsManager: FaultServer;
-let forgot: ApiHandler;
-let confirm: ApiHandler;
-
-beforeAll(async () => {
-  cognito = await startFakeCognito({
-    ConfirmForgotPassword: (request) =>
-      (request.body as { ConfirmationCode?: string }).ConfirmationCode === 'wrong-code'
-        ? {
-            status: 400,
-            body: {
-              __type: 'CodeMismatchException',
-              message: 'Invalid verification code provided, please try again.',
-            },
-          }
-        : { body: {} },
-  });
-  secretsManager = await startFakeSecretsManager();
-  const env = { cognitoUrl: cognito.url, secretsManagerUrl: secretsManager.url };
-  forgot = await loadApiHandler('forgot-password', env);
-  confirm = await loadApiHandler('confirm-forgot-password', env);
-});
-
-afterAll(async () => {
-  restoreEnv();
-  await cognito.stop();
-  await secretsManager.stop();
-});
+const aws = useApiFakes(() => ({
+  ConfirmForgotPassword: (request) =>
+    (request.body as { ConfirmationCode?: string }).ConfirmationCode === 'wrong-code'
+      ? {
+          status: 400,
+          body: {
+            __type: 'CodeMismatchException',
+            message: 'Invalid verification code provided, please try again.',
+          },
+        }
+      : { body: {} },
+}));
 
 /** One of the kinds of request the service sees, in turn. */
 async function invoke(index: number): Promise<number> {
@@ -65,28 +46,28 @@ async function invoke(index: number): Promise<number> {
   switch (index % 4) {
     case 0:
       return (
-        await forgot(
+        await aws.forgot(
           forgotEvent(`user-${index}@example.test`, { clientMetadata: { k: String(index) } }),
           context,
         )
       ).statusCode;
     case 1:
       return (
-        await confirm(
+        await aws.confirm(
           confirmEvent(`user-${index}@example.test`, `code-${index}`, `Password-${index}-abcdef`),
           context,
         )
       ).statusCode;
     case 2:
       return (
-        await confirm(
+        await aws.confirm(
           confirmEvent(`user-${index}@example.test`, 'wrong-code', 'Password-abcdef-123'),
           context,
         )
       ).statusCode;
     default:
       return (
-        await forgot(
+        await aws.forgot(
           apiEvent({ path: '/password/forgot', body: { username: '', extra: index } }),
           context,
         )
@@ -108,8 +89,8 @@ async function run(count: number, statuses: Map<number, number>): Promise<void> 
 
 function heapAfterGc(): number {
   // The fake services' request logs are the test's memory, not the handlers'.
-  cognito.clear();
-  secretsManager.clear();
+  aws.cognito.clear();
+  aws.secretsManager.clear();
   collectGarbage();
   collectGarbage();
   return process.memoryUsage().heapUsed;

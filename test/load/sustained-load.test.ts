@@ -11,8 +11,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { describe, expect, it } from 'vitest';
+import { useLocalStack } from '../support/local-stack';
 
 const CONNECTIONS = 50;
 const DURATION_S = 20;
@@ -67,16 +67,8 @@ async function memory(): Promise<MemoryReport> {
   return (await (await fetch(url)).json()) as MemoryReport;
 }
 
-let stack: LocalStack;
-
-beforeAll(async () => {
-  // Stage throttling off: this run measures the stack, not API Gateway's limits.
-  stack = await startLocalStack({ FORGOT_MIN_RESPONSE_MS: '0', THROTTLE_RATE_LIMIT: '0' });
-}, 90_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+// Stage throttling off: this run measures the stack, not API Gateway's limits.
+const stack = useLocalStack({ FORGOT_MIN_RESPONSE_MS: '0', THROTTLE_RATE_LIMIT: '0' });
 
 interface Tally {
   readonly unexpected: string[];

@@ -14,12 +14,12 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemOf, problemViolations } from '../support/answers';
 import { confirmEvent, forgotEvent } from '../support/api-events';
-import { FAKE_DELIVERY, startFakeCognito, startFakeSecretsManager } from '../support/aws-fakes';
-import type { Answer, FaultServer } from '../support/fault-server';
-import { type ApiHandler, loadApiHandler, restoreEnv } from '../support/handlers';
+import { FAKE_DELIVERY } from '../support/aws-fakes';
+import type { Answer } from '../support/fault-server';
 import { lambdaContext } from '../support/lambda-context';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { captureLogs } from '../support/log-capture';
+import { useApiFakes } from '../support/suite-fakes';
 
 const QUOTA_PER_SECOND = 30;
 const BURST_REQUESTS = 400;
@@ -47,29 +47,15 @@ function tokenBucket(rate: number, normal: () => Answer) {
   };
 }
 
-let cognito: FaultServer;
-let secretsManager: FaultServer;
-let forgot: ApiHandler;
-let confirm: ApiHandler;
-
-beforeAll(async () => {
-  cognito = await startFakeCognito();
+const aws = useApiFakes(() => {
   const limited = tokenBucket(QUOTA_PER_SECOND, () => ({ body: {} }));
-  cognito.respond('ForgotPassword', () => {
-    const answer = limited();
-    return answer.status === 400 ? answer : { body: { CodeDeliveryDetails: FAKE_DELIVERY } };
-  });
-  cognito.respond('ConfirmForgotPassword', limited);
-  secretsManager = await startFakeSecretsManager();
-  const env = { cognitoUrl: cognito.url, secretsManagerUrl: secretsManager.url };
-  forgot = await loadApiHandler('forgot-password', env);
-  confirm = await loadApiHandler('confirm-forgot-password', env);
-});
-
-afterAll(async () => {
-  restoreEnv();
-  await cognito.stop();
-  await secretsManager.stop();
+  return {
+    ForgotPassword: () => {
+      const answer = limited();
+      return answer.status === 400 ? answer : { body: { CodeDeliveryDetails: FAKE_DELIVERY } };
+    },
+    ConfirmForgotPassword: limited,
+  };
 });
 
 describe('a burst over the Cognito account-recovery quota', () => {
@@ -85,8 +71,8 @@ describe('a burst over the Cognito account-recovery quota', () => {
         const context = lambdaContext({ remainingMs: 5_000 });
         const isForgot = index % 2 === 0;
         const result = isForgot
-          ? await forgot(forgotEvent(`burst-${index}@example.test`), context)
-          : await confirm(
+          ? await aws.forgot(forgotEvent(`burst-${index}@example.test`), context)
+          : await aws.confirm(
               confirmEvent(`burst-${index}@example.test`, '123456', 'Burst-Password-123456'),
               context,
             );
@@ -118,7 +104,7 @@ describe('a burst over the Cognito account-recovery quota', () => {
       expect(answer.result.statusCode).toBe(answer.operation === 'forgot' ? 202 : 204);
     }
     // No retry amplification: one Cognito request per API request, throttled or not.
-    expect(cognito.count('ForgotPassword') + cognito.count('ConfirmForgotPassword')).toBe(
+    expect(aws.cognito.count('ForgotPassword') + aws.cognito.count('ConfirmForgotPassword')).toBe(
       BURST_REQUESTS,
     );
   }, 60_000);

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { ApiFunctionName } from './handlers';
 
 export const SOURCE_IP = '198.51.100.23';
 export const ALLOWED_ORIGIN = 'https://app.example.test';
@@ -121,4 +122,30 @@ export function confirmEvent(
   extra: Record<string, unknown> = {},
 ) {
   return apiEvent({ path: '/password/confirm', body: { username, code, password, ...extra } });
+}
+
+/** One API function with the Cognito operation it calls and its answer when all goes well. */
+export interface ApiOperation {
+  readonly name: ApiFunctionName;
+  readonly cognitoOperation: string;
+  readonly successStatus: number;
+  readonly event: () => APIGatewayProxyEvent;
+}
+
+/** Both API functions, for suites that hold each to the same behaviour (`describe.each`). */
+export function apiOperations(username: string, code: string, password: string): ApiOperation[] {
+  return [
+    {
+      name: 'forgot-password',
+      cognitoOperation: 'ForgotPassword',
+      successStatus: 202,
+      event: () => forgotEvent(username),
+    },
+    {
+      name: 'confirm-forgot-password',
+      cognitoOperation: 'ConfirmForgotPassword',
+      successStatus: 204,
+      event: () => confirmEvent(username, code, password),
+    },
+  ];
 }

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { sendJson } from '../../local/http-util';
 
 /** How the server answers one request. */
 export type Fault =
@@ -323,20 +324,6 @@ function drip(
   }, intervalMs);
   timer.unref();
   response.on('close', () => clearInterval(timer));
-}
-
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  contentType: string,
-): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(text),
-  });
-  response.end(text);
 }
 
 function readBody(request: IncomingMessage): Promise<string> {

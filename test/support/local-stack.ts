@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface StackInfo {
   readonly apiUrl: string;
@@ -121,4 +122,37 @@ export function treeRss(root: number): number {
     }
   }
   return total;
+}
+
+/**
+ * One stack for the calling file: started in `beforeAll` (given 90 s) and stopped in `afterAll`.
+ * The handle answers for the stack once it is up.
+ *
+ * @example
+ * const stack = useLocalStack({ THROTTLE_RATE_LIMIT: '0' });
+ * it('...', async () => fetch(stack.info.apiUrl));
+ */
+export function useLocalStack(env: Record<string, string> = {}): LocalStack {
+  let started: LocalStack | undefined;
+  beforeAll(async () => {
+    started = await startLocalStack(env);
+  }, 90_000);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const stack = (): LocalStack => {
+    if (!started) throw new Error('The local stack is started in beforeAll');
+    return started;
+  };
+  return {
+    get info() {
+      return stack().info;
+    },
+    get pid() {
+      return stack().pid;
+    },
+    rssBytes: () => stack().rssBytes(),
+    output: () => stack().output(),
+    stop: () => stack().stop(),
+  };
 }

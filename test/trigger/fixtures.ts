@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Context, PostConfirmationTriggerEvent } from 'aws-lambda';
-import { vi } from 'vitest';
+import { onTestFinished } from 'vitest';
+import { captureLogs } from '../support/log-capture';
 
 const SAMPLE_PATH = new URL(
   '../../../shared/events/post-confirmation-confirm-forgot-password.json',
@@ -103,43 +104,16 @@ export interface OutputCapture {
 }
 
 /**
- * Captures process.stdout, process.stderr and every console method (Powertools writes through
+ * Captures process.stdout, process.stderr and every console method until the test ends (Powertools writes through
  * its own Console on the process streams; vitest replaces the global console).
  */
 export function captureOutput(): OutputCapture {
-  const chunks: string[] = [];
-  const record = (chunk: unknown) => {
-    chunks.push(
-      typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'),
-    );
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(record);
-  vi.spyOn(process.stderr, 'write').mockImplementation(record);
-  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      chunks.push(
-        `${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}\n`,
-      );
-    });
-  }
-  const jsonLines = () =>
-    chunks
-      .join('')
-      .split('\n')
-      .flatMap((line) => {
-        try {
-          const value: unknown = JSON.parse(line);
-          return typeof value === 'object' && value !== null
-            ? [value as Record<string, unknown>]
-            : [];
-        } catch {
-          return [];
-        }
-      });
+  const capture = captureLogs();
+  onTestFinished(() => capture.restore());
+  const jsonLines = capture.records;
   const emf = () => jsonLines().filter((line) => '_aws' in line) as unknown as EmfDocument[];
   return {
-    text: () => chunks.join(''),
+    text: capture.text,
     jsonLines,
     emf,
     logs: () => jsonLines().filter((line) => !('_aws' in line)),
