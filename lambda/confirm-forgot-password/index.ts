@@ -7,6 +7,7 @@
  * {@link confirmForgotPassword} gets the secret and calls Cognito (`withClientSecret`) and maps
  * the outcome.
  */
+import '../shared/secret-prefetch';
 import { ConfirmForgotPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createApiHandler, type OperationContext } from '../shared/api-handler';

@@ -14,6 +14,9 @@
  * that throws; each call is in addition bounded by the invocation's own abort signal, derived from
  * `context.getRemainingTimeInMillis()`.
  */
+
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -46,19 +49,29 @@ export function createCognitoClient(): CognitoIdentityProviderClient {
 }
 
 /**
+ * The connection pools a client's HTTP handler uses instead of its own; `secret-prefetch.ts`
+ * passes agents that report when the first connection is up.
+ */
+export interface ClientAgents {
+  readonly httpAgent?: HttpAgent;
+  readonly httpsAgent?: HttpsAgent;
+}
+
+/**
  * The Secrets Manager client the secret cache reads through: the standard three attempts (an
  * idempotent read), each bounded, since one fetch serves the whole container.
  *
  * @example
  * const fetch = secretFetcher(createSecretsManagerClient(), config.secretId);
  */
-export function createSecretsManagerClient(): SecretsManagerClient {
+export function createSecretsManagerClient(agents: ClientAgents = {}): SecretsManagerClient {
   return new SecretsManagerClient({
     maxAttempts: 3,
     requestHandler: new NodeHttpHandler({
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: SECRET_FETCH_TIMEOUT_MS,
       throwOnRequestTimeout: true,
+      ...agents,
     }),
   });
 }

@@ -21,6 +21,12 @@ export type SecretFetcher = () => Promise<string | undefined>;
 /** The cache's source and timings; tests inject the clock and short periods. */
 export interface ClientSecretCacheOptions {
   readonly fetch: SecretFetcher;
+  /**
+   * A first fetch already in flight (started by `secret-prefetch.ts` before the rest of the
+   * function evaluated): the cache adopts it as its first load at construction, as `prefetch()`
+   * would, instead of calling `fetch` a second time. Its failure is kept for the first request.
+   */
+  readonly prefetched?: Promise<string | undefined>;
   /** How long a fetched secret is fresh. */
   readonly ttlMs?: number;
   /**
@@ -93,7 +99,7 @@ export function parseClientSecrets(secretString: string | undefined): ClientSecr
  *
  * @example
  * const cache = new ClientSecretCache({ fetch: secretFetcher(client, secretId) });
- * cache.prefetch();
+ * cache.prefetch(); // or: new ClientSecretCache({ fetch, prefetched: takePrefetchedSecret() })
  * const { current, previous } = await cache.get(signal);
  */
 export class ClientSecretCache {
@@ -105,6 +111,7 @@ export class ClientSecretCache {
   readonly #now: () => number;
   readonly #onStaleServed: ((errorName: string) => void) | undefined;
   #entry: CacheEntry | undefined;
+  #prefetched: Promise<string | undefined> | undefined;
   #inFlight: Promise<CacheEntry> | undefined;
   #nextAttemptAt = 0;
   #lastFetchStartedAt = Number.NEGATIVE_INFINITY;
@@ -117,6 +124,10 @@ export class ClientSecretCache {
     this.#staleWaitMs = options.staleWaitMs ?? 1_000;
     this.#now = options.now ?? Date.now;
     this.#onStaleServed = options.onStaleServed;
+    if (options.prefetched) {
+      this.#prefetched = options.prefetched;
+      this.prefetch();
+    }
   }
 
   /**
@@ -197,7 +208,9 @@ export class ClientSecretCache {
   #load(signal: AbortSignal | undefined): Promise<CacheEntry> {
     if (!this.#inFlight) {
       this.#lastFetchStartedAt = this.#now();
-      const load = this.#fetch()
+      const prefetched = this.#prefetched;
+      this.#prefetched = undefined;
+      const load = (prefetched ?? this.#fetch())
         .then((secretString) => {
           const entry = { secrets: parseClientSecrets(secretString), fetchedAt: this.#now() };
           this.#entry = entry;

@@ -1,16 +1,18 @@
 /**
  * What each API handler sets up once per container, at module load: configuration, the
- * Powertools trio, the SDK clients and the client-secret cache, whose first fetch starts right
- * away so that it overlaps the rest of the cold start.
+ * Powertools pair, the SDK clients and the client-secret cache. The cache's first fetch is the
+ * one `secret-prefetch.ts` started before the rest of the function evaluated (see there why), so
+ * that it overlaps the rest of the cold start.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { createCognitoClient, createSecretsManagerClient, secretFetcher } from './aws-clients';
+import { createCognitoClient, secretFetcher } from './aws-clients';
 import { ClientSecretCache } from './client-secret';
 import { type HandlerConfig, readHandlerConfig } from './config';
 import { createObservability, type Observability, type ServiceName } from './observability';
 import { ConfigurationError, ProblemError } from './problem-error';
 import { sendWithSecretHash } from './secret-hash-call';
+import { secretsManagerClient, takePrefetchedSecret } from './secret-prefetch';
 
 /** The app-client fields every secret-hash call to Cognito carries. */
 export interface ClientAuthentication {
@@ -50,13 +52,17 @@ export function createHandlerRuntime(service: ServiceName): HandlerRuntime {
   const observability = createObservability(service);
   const { logger, metrics } = observability;
   const cognito = createCognitoClient();
-  const secretsManager = createSecretsManagerClient();
+  // The first fetch was started by `secret-prefetch`, before the rest of the function evaluated;
+  // the cache adopts it, so a container still makes exactly one call per cache period.
+  const fetch = secretFetcher(secretsManagerClient, config.secretId);
+  const prefetched = takePrefetchedSecret();
   const secrets = new ClientSecretCache({
-    fetch: secretFetcher(secretsManager, config.secretId),
+    fetch,
+    prefetched,
     onStaleServed: (upstream) =>
       logger.warn('Secrets Manager failed; serving the cached client secret', { upstream }),
   });
-  secrets.prefetch();
+  if (!prefetched) secrets.prefetch();
 
   const withClientSecret = <T>(
     username: string,
