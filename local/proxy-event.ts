@@ -1,6 +1,6 @@
 /**
  * Builds the API Gateway REST API (v1) Lambda proxy event for a local HTTP request, in the shape
- * API Gateway really sends (see /work/shared/events/apigw-rest-proxy-event.json): original
+ * API Gateway really sends (see test/api/fixtures/apigw-rest-proxy-event.json): original
  * header casing, `headers` holding the last value and `multiValueHeaders` all of them,
  * `X-Forwarded-For` with the caller appended, `requestContext.identity.sourceIp` from the socket,
  * and a base64 body (`isBase64Encoded`) when the bytes are not valid UTF-8.

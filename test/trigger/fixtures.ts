@@ -7,8 +7,9 @@ import type { Context, PostConfirmationTriggerEvent } from 'aws-lambda';
 import { onTestFinished } from 'vitest';
 import { captureLogs } from '../support/log-capture';
 
+/** A copy of the real sample (Powertools' test fixtures), kept in the repository. */
 const SAMPLE_PATH = new URL(
-  '../../../shared/events/post-confirmation-confirm-forgot-password.json',
+  './fixtures/post-confirmation-confirm-forgot-password.json',
   import.meta.url,
 );
 
