@@ -74,7 +74,7 @@ export function httpResponder(
   return {
     name: 'httpResponder',
     before: (request) => {
-      const startedAt = Date.now();
+      const startedAt = preciseNow();
       timings.set(request, { startedAt, deadline: deadlineOf(request.context, startedAt) });
     },
     after: async (request) => {
@@ -148,15 +148,32 @@ function recordProblem(metrics: Metrics, problem: ProblemError): void {
   single.addMetric('Problem', MetricUnit.Count, 1);
 }
 
+/**
+ * Epoch milliseconds with sub-millisecond precision. `Date.now()` truncates to whole
+ * milliseconds, which alone could let an answer leave up to 1 ms before the floor.
+ */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Waits out {@link floorDelayMs}. Node's timers run on a loop clock truncated to whole
+ * milliseconds and may fire a fraction of a millisecond early, so the wait re-checks the clock
+ * until the target has really passed: the floor is a lower bound, not an approximation.
+ */
 async function holdToFloor(timing: Timing, minResponseMs: number): Promise<void> {
-  await sleep(
+  const now = preciseNow();
+  const until =
+    now +
     floorDelayMs({
       ...timing,
       minResponseMs,
-      now: Date.now(),
+      now,
       random: (maxInclusive) => randomInt(0, maxInclusive + 1),
-    }),
-  );
+    });
+  for (let left = until - now; left > 0; left = until - preciseNow()) {
+    await sleep(Math.ceil(left));
+  }
 }
 
 /** What {@link floorDelayMs} needs, clock and randomness included, so that it stays pure. */
