@@ -28,8 +28,9 @@ export const SOURCE_IP = sample.requestContext.identity.sourceIp;
 /** The environment a deployed handler gets, with the timing floor off unless a test wants it. */
 export const TEST_ENV: Readonly<Record<string, string>> = {
   AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  // Dummies: the SDK signs with whatever it is given, and no request leaves the process.
+  AWS_ACCESS_KEY_ID: 'test-access-key-id',
+  AWS_SECRET_ACCESS_KEY: 'test-secret-access-key',
   USER_POOL_CLIENT_ID: CLIENT_ID,
   CLIENT_SECRET_ID: SECRET_ID,
   ALLOWED_ORIGINS: `${ALLOWED_ORIGIN}, https://admin.example.com`,

@@ -65,7 +65,7 @@ export const RULES: readonly Rule[] = [
 
 /*
  * Keys containing `EXAMPLE` follow AWS's convention for documentation credentials
- * (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`); secret scanners such as
+ * (the key id `AKIAIOSFODNN7` + `EXAMPLE` and its secret ending in `EXAMPLEKEY`); secret scanners such as
  * gitleaks allow them too.
  */
 

@@ -161,11 +161,12 @@ describe('repository contents', () => {
     // Built from parts so that this file itself stays clean.
     const accessKey = ['AKIA', 'Z7QXJ2LMN4PRS6TV'].join('');
     const account = ['4915', '2837', '6104'].join('');
+    const secretKeyName = ['aws', 'secret', 'access', 'key'].join('_');
     it.each([
       ['an access key id', `const key = '${accessKey}';`, 'AWS access key id'],
       [
         'a secret access key',
-        `aws_secret_access_key = ${'q8Rk2vT0nXw/9LmPa7Yc'}${'3bNdE5fGhJ1sU4zK6oQi'}`,
+        `${secretKeyName} = ${'q8Rk2vT0nXw/9LmPa7Yc'}${'3bNdE5fGhJ1sU4zK6oQi'}`,
         'AWS secret access key',
       ],
       ['a private key', `-----BEGIN ${'RSA '}PRIVATE KEY-----`, 'private key'],
@@ -185,7 +186,7 @@ describe('repository contents', () => {
       ['an AWS documentation example key', ['AKIAIOSFODNN7', 'EXAMPLE'].join('')],
       [
         'an AWS documentation example secret',
-        `aws_secret_access_key = ${'wJalrXUtnFEMI/K7MDENG/bPxRfiCY'}${'EXAMPLEKEY'}`,
+        `${secretKeyName} = ${'wJalrXUtnFEMI/K7MDENG/bPxRfiCY'}${'EXAMPLEKEY'}`,
       ],
       ['a millisecond timestamp', 'requestTimeEpoch: 1718635693506'],
       ['a version', 'version: "3.1169.0"'],
