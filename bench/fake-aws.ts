@@ -24,8 +24,9 @@ export interface RecordedCall {
 export interface FakeAws {
   readonly url: string;
   latencyMs: number;
+  /** Every call since it was last cleared; always empty when started with `log: false`. */
   readonly calls: RecordedCall[];
-  /** Counts calls per operation since the log was last cleared. */
+  /** Calls per operation: since the log was last cleared, or (`log: false`) since the start. */
   count(operation: string): number;
   close(): Promise<void>;
 }
@@ -103,25 +104,35 @@ function accessKeyIdOf(authorization: string | undefined): string | undefined {
 }
 
 /**
- * Starts the fake on 127.0.0.1 on a free port.
+ * Starts the fake on 127.0.0.1 on a free port. With `log: false` it keeps only a count per
+ * operation, so that a fake sharing a process with the code under test (the warm bench child)
+ * does not grow that process's heap with every call it answers.
  *
  * @example
  * const aws = await startFakeAws(25);
  * process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = aws.url;
  */
-export async function startFakeAws(latencyMs = 0): Promise<FakeAws> {
+export async function startFakeAws(
+  latencyMs = 0,
+  { log = true }: { log?: boolean } = {},
+): Promise<FakeAws> {
   const calls: RecordedCall[] = [];
+  const counts = new Map<string, number>();
   const state = { latencyMs };
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const arrivedAt = performance.timeOrigin + performance.now();
     const operation = operationOf(request);
     const authorization = request.headers.authorization;
-    calls.push({
-      operation,
-      arrivedAt,
-      signed: typeof authorization === 'string' && authorization.startsWith('AWS4-HMAC-SHA256'),
-      accessKeyId: accessKeyIdOf(authorization),
-    });
+    if (log) {
+      calls.push({
+        operation,
+        arrivedAt,
+        signed: typeof authorization === 'string' && authorization.startsWith('AWS4-HMAC-SHA256'),
+        accessKeyId: accessKeyIdOf(authorization),
+      });
+    } else {
+      counts.set(operation, (counts.get(operation) ?? 0) + 1);
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -152,7 +163,10 @@ export async function startFakeAws(latencyMs = 0): Promise<FakeAws> {
       state.latencyMs = value;
     },
     calls,
-    count: (operation) => calls.filter((call) => call.operation === operation).length,
+    count: (operation) =>
+      log
+        ? calls.filter((call) => call.operation === operation).length
+        : (counts.get(operation) ?? 0),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

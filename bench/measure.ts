@@ -24,6 +24,8 @@ interface WarmReport {
   node: string;
   durations: number[];
   heap: { after: number; heapUsed: number; rss: number }[];
+  /** Secrets Manager calls the child's in-process fake received (load and every invocation). */
+  secretCalls: number;
 }
 
 /** One cold run, as measured by the child, plus what the fake saw during it. */
@@ -191,7 +193,6 @@ export async function measureWarm(
   const samples = Math.min(40, Math.max(4, Math.floor(invocations / 25)));
   for (let round = 0; round < rounds; round += 1) {
     for (const variant of rotated(variants, round)) {
-      aws.calls.length = 0;
       const started = performance.now();
       const report = await runChild<WarmReport>(
         node,
@@ -218,7 +219,7 @@ export async function measureWarm(
         heapEndBytes: last?.heapUsed ?? 0,
         rssStartBytes: first?.rss ?? 0,
         rssEndBytes: last?.rss ?? 0,
-        secretCalls: aws.count(OPERATIONS.getSecretValue),
+        secretCalls: report.secretCalls,
         durationMs: performance.now() - started,
         heapSamples: report.heap,
       });

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import type { BuiltVariant } from './build';
-import { FUNCTION_NAME } from './child/invocation';
+import { BENCH_ORIGIN, FUNCTION_NAME } from './child/invocation';
 import type { FakeAws } from './fake-aws';
 
 /** Values every child sees; the secret id and client id are what the fake expects. */
@@ -20,7 +20,7 @@ export const BENCH_ENV = {
   USER_POOL_CLIENT_ID: 'bench-client-id',
   CLIENT_SECRET_ID: 'cognito-password-reset/client-secret',
   FORGOT_MIN_RESPONSE_MS: '0',
-  ALLOWED_ORIGINS: '',
+  ALLOWED_ORIGINS: BENCH_ORIGIN,
   EVENT_BUS_NAME: 'bench-bus',
   NOTIFICATION_FROM: 'no-reply@example.com',
   REVOKE_SESSIONS: 'true',

@@ -1,9 +1,11 @@
 /**
  * What a child process hands a handler, and what it expects back: an API Gateway REST (v1) proxy
  * event or a Cognito post-confirmation event, and a Lambda context, shaped as AWS sends them
- * (after the samples in the team's shared events). Kept free of imports so that a child's own
- * start-up cost stays out of what it measures.
+ * (after the samples in the team's shared events). Its one import, the captured API Gateway event,
+ * is inlined by esbuild: no module loads at run time, so a child's own start-up cost stays out of
+ * what it measures.
  */
+import CAPTURED from '../../test/api/fixtures/apigw-rest-proxy-event.json' with { type: 'json' };
 
 /** Which product operation a variant implements. */
 export type Operation = 'confirm' | 'forgot' | 'trigger';
@@ -26,61 +28,35 @@ const BODIES: Record<Exclude<Operation, 'trigger'>, Record<string, string>> = {
   forgot: { username: 'bench-user' },
 };
 
+/** The Origin every API invocation carries: one of `BENCH_ENV.ALLOWED_ORIGINS`. */
+export const BENCH_ORIGIN = 'https://app.example.com';
+
+/**
+ * An API Gateway REST proxy event exactly as API Gateway sends it: the captured sample (its
+ * CloudFront and forwarding headers, `multiValueHeaders`, full `requestContext`) with this
+ * route's paths, a fresh request id and time, an allowed `Origin` and the operation's body.
+ */
 function apiEvent(operation: 'confirm' | 'forgot', requestId: string): Record<string, unknown> {
   const path = `/password/${operation}`;
   const headers = {
-    Accept: '*/*',
+    ...(CAPTURED.headers as Record<string, string>),
     'Content-Type': 'application/json',
-    Host: 'abcdef1234.execute-api.eu-west-1.amazonaws.com',
-    'User-Agent': 'bench/1',
-    'X-Amzn-Trace-Id': 'Root=1-66704cad-0fbaf1491365339d168b2a7d',
-    'X-Forwarded-For': '15.248.3.126, 130.176.209.21',
-    'X-Forwarded-Port': '443',
-    'X-Forwarded-Proto': 'https',
+    Origin: BENCH_ORIGIN,
   };
   return {
+    ...CAPTURED,
     resource: path,
     path,
-    httpMethod: 'POST',
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
     requestContext: {
-      resourceId: '3nq1cq',
+      ...(CAPTURED.requestContext as Record<string, unknown>),
       resourcePath: path,
-      httpMethod: 'POST',
-      extendedRequestId: 'ZhDrKF5dDoEEHfA=',
-      requestTime: '17/Jun/2024:14:48:13 +0000',
       path: `/prod${path}`,
-      accountId: '123456789012',
-      protocol: 'HTTP/1.1',
-      stage: 'prod',
-      domainPrefix: 'abcdef1234',
       requestTimeEpoch: Date.now(),
       requestId,
-      identity: {
-        cognitoIdentityPoolId: null,
-        accountId: null,
-        cognitoIdentityId: null,
-        caller: null,
-        sourceIp: '15.248.3.126',
-        principalOrgId: null,
-        accessKey: null,
-        cognitoAuthenticationType: null,
-        cognitoAuthenticationProvider: null,
-        userArn: null,
-        userAgent: 'bench/1',
-        user: null,
-      },
-      domainName: 'abcdef1234.execute-api.eu-west-1.amazonaws.com',
-      deploymentId: 'v99qix',
-      apiId: 'abcdef1234',
     },
     body: JSON.stringify(BODIES[operation]),
-    isBase64Encoded: false,
   };
 }
 

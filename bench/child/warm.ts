@@ -3,10 +3,16 @@
  * timing each invocation and sampling the heap after a forced collection at regular intervals,
  * then reports on file descriptor 3. Needs `--expose-gc`.
  *
+ * The fake AWS endpoints run in this process, with no added latency, before the bundle is
+ * imported: a warm invocation then costs the handler's own CPU plus one loopback round trip in
+ * the same event loop, so the warm ratios show what the product adds per invocation rather than
+ * the scheduling of a second process. (Cold runs keep the parent's fake, with latency.)
+ *
  * Usage: node --expose-gc warm.mjs <bundle path> <operation> <invocations> <heap samples>
  */
 import { writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { OPERATIONS, startFakeAws } from '../fake-aws';
 import { assertSucceeded, invocationFor, type Operation } from './invocation';
 
 const [bundle, operation, countArg, samplesArg] = process.argv.slice(2) as [
@@ -19,6 +25,11 @@ const invocations = Number(countArg);
 const samples = Math.max(2, Number(samplesArg));
 const collect = (globalThis as { gc?: () => void }).gc;
 if (collect === undefined) throw new Error('warm child needs --expose-gc');
+
+const aws = await startFakeAws(0, { log: false });
+for (const name of Object.keys(process.env)) {
+  if (name.startsWith('AWS_ENDPOINT_URL_')) process.env[name] = aws.url;
+}
 
 const module = (await import(pathToFileURL(bundle).href)) as {
   handler: (event: unknown, context: unknown) => Promise<unknown>;
@@ -48,6 +59,11 @@ for (let i = 0; i < invocations; i += 1) {
 
 writeSync(
   3,
-  `${JSON.stringify({ node: process.version, durations: Array.from(durations), heap })}\n`,
+  `${JSON.stringify({
+    node: process.version,
+    durations: Array.from(durations),
+    heap,
+    secretCalls: aws.count(OPERATIONS.getSecretValue),
+  })}\n`,
 );
 process.exit(0);
