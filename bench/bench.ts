@@ -56,8 +56,9 @@ const METHOD =
   'evaluated (top-level awaits included), first request = init + the first invocation; the fake ' +
   'AWS endpoints on 127.0.0.1 add latencyMs to every call. Warm: one process per round, the cold ' +
   'invocation excluded, then warmInvocations invocations timed one by one against zero-latency fake ' +
-  'AWS endpoints in the same process; every invocation uses the REST proxy event API Gateway sends ' +
-  '(test/api/fixtures/apigw-rest-proxy-event.json, headers included); the heap sampled after a forced GC; the heap trend is the smaller of the Theil-Sen ' +
+  'AWS endpoints in the same process; every API invocation is the REST proxy event API Gateway ' +
+  'sends (test/api/fixtures/apigw-rest-proxy-event.json, headers included); the heap is sampled ' +
+  'after a forced GC; the heap trend is the smaller of the Theil-Sen ' +
   'slopes of the third and fourth quarters of the run. Every figure is the median over runs (warm: over rounds).';
 
 /** Runs the bench and writes `options.out`; returns everything it measured. */

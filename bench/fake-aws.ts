@@ -120,13 +120,12 @@ export async function startFakeAws(
   const counts = new Map<string, number>();
   const state = { latencyMs };
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const arrivedAt = performance.timeOrigin + performance.now();
     const operation = operationOf(request);
-    const authorization = request.headers.authorization;
     if (log) {
+      const authorization = request.headers.authorization;
       calls.push({
         operation,
-        arrivedAt,
+        arrivedAt: performance.timeOrigin + performance.now(),
         signed: typeof authorization === 'string' && authorization.startsWith('AWS4-HMAC-SHA256'),
         accessKeyId: accessKeyIdOf(authorization),
       });
