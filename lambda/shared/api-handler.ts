@@ -8,7 +8,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as v from 'valibot';
-import { ANSWER_RESERVE_MS, callBudgetMs, deadlineOf } from './deadline';
+import { ANSWER_RESERVE_MS, callBudget, callBudgetMs, deadlineOf } from './deadline';
 import { httpRequestGuard, jsonBodyParser, sentShapeOf } from './http-request-guard';
 import { httpResponder } from './http-responder';
 import type { Observability } from './observability';
@@ -68,13 +68,17 @@ export function createApiHandler<TSchema extends v.GenericSchema>(
     if (event.httpMethod === 'OPTIONS') return { statusCode: 204, body: '' };
     const result = validateRequest(options.schema, event.body as unknown, sentShapeOf(event));
     if (!result.success) throw new ProblemError('VALIDATION_FAILED', { errors: result.errors });
-    const signal = AbortSignal.timeout(callBudgetMs(deadlineOf(context)));
-    return options.operate(result.value, {
-      event,
-      context,
-      requestId: context.awsRequestId,
-      signal,
-    });
+    const budget = callBudget(callBudgetMs(deadlineOf(context)));
+    try {
+      return await options.operate(result.value, {
+        event,
+        context,
+        requestId: context.awsRequestId,
+        signal: budget.signal,
+      });
+    } finally {
+      budget.release();
+    }
   };
 
   const timeoutProblem = new ProblemError('UPSTREAM_TIMEOUT', {

@@ -37,6 +37,30 @@ export function callBudgetMs(deadline: number, now = Date.now()): number {
   return Math.max(1, deadline - ANSWER_RESERVE_MS - now);
 }
 
+/** An abort signal for one invocation's AWS calls, and the way to release its timer. */
+export interface CallBudget {
+  readonly signal: AbortSignal;
+  /** Clears the timer: call it once the invocation's AWS calls are over. */
+  readonly release: () => void;
+}
+
+/**
+ * A signal that aborts after `ms` with the same `TimeoutError` reason as `AbortSignal.timeout`,
+ * whose timer is cleared when the invocation ends. `AbortSignal.timeout` keeps every timer
+ * until it fires, seconds after its invocation: a warm container would carry thousands.
+ *
+ * @example
+ * const budget = callBudget(callBudgetMs(deadline));
+ * try { await client.send(command, { abortSignal: budget.signal }); } finally { budget.release(); }
+ */
+export function callBudget(ms: number): CallBudget {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, ms);
+  return { signal: controller.signal, release: () => clearTimeout(timer) };
+}
+
 /**
  * Resolves after `ms` (immediately for `ms <= 0`, without a timer): the timing floor's wait.
  *

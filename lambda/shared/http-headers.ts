@@ -11,7 +11,8 @@ export const CORS_MAX_AGE_SECONDS = 600;
 export const CORS_EXPOSE_HEADERS = 'X-Request-Id, Retry-After';
 
 /**
- * Case-insensitive header lookup: REST APIs keep the client's spelling of header names.
+ * Case-insensitive header lookup: REST APIs keep the client's spelling of header names. Should
+ * an event carry two spellings of one name, the lower-case one wins.
  *
  * @example
  * headerValue(event.headers, 'content-type')
@@ -21,7 +22,10 @@ export function headerValue(
   name: string,
 ): string | undefined {
   if (!headers) return undefined;
+  // API Gateway and HTTP/2 clients send lower-case names: find those without a scan.
   const wanted = name.toLowerCase();
+  const direct = headers[wanted];
+  if (direct !== undefined) return direct;
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === wanted) return value;
   }

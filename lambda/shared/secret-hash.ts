@@ -1,4 +1,22 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+
+/**
+ * HMAC keys by client secret. `createHmac` with a string key builds a new key object on every
+ * call (a measurable share of a warm request); a container holds at most a current and a
+ * previous secret, and a rotation adds one more, so the map stays this small.
+ */
+const keys = new Map<string, KeyObject>();
+const MAX_KEYS = 4;
+
+function hmacKey(clientSecret: string): KeyObject {
+  let key = keys.get(clientSecret);
+  if (key === undefined) {
+    if (keys.size >= MAX_KEYS) keys.clear();
+    key = createSecretKey(Buffer.from(clientSecret, 'utf8'));
+    keys.set(clientSecret, key);
+  }
+  return key;
+}
 
 /**
  * Cognito's `SECRET_HASH`: Base64(HMAC-SHA256(key = client secret, message = username + client
@@ -13,7 +31,7 @@ export function computeSecretHash(
   username: string,
   clientId: string,
 ): string {
-  return createHmac('sha256', clientSecret)
+  return createHmac('sha256', hmacKey(clientSecret))
     .update(username + clientId, 'utf8')
     .digest('base64');
 }

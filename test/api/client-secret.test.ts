@@ -4,6 +4,7 @@
  * container per cache period, a stale copy while Secrets Manager fails, and a bounded recovery
  * when Cognito rejects the hash.
  */
+import { createHmac } from 'node:crypto';
 import {
   CognitoIdentityProviderClient,
   CognitoIdentityProviderServiceException,
@@ -110,6 +111,21 @@ describe('SECRET_HASH', () => {
     [CLIENT_SECRET, 'Åsa-\u{1F600}', HASH.currentUnicode],
   ])('matches the reference vector for %s / %s', (secret, username, expected) => {
     expect(computeSecretHash(secret, username, CLIENT_ID)).toBe(expected);
+  });
+
+  it('keeps every secret its own key when more secrets pass through than the key cache holds', () => {
+    // Six secrets: more than a container ever holds, so the key cache is emptied on the way.
+    const secrets = Array.from({ length: 6 }, (_, i) => `${CLIENT_SECRET}${i}`);
+    const reference = (secret: string): string =>
+      createHmac('sha256', secret).update(`alice@example.com${CLIENT_ID}`, 'utf8').digest('base64');
+    for (const round of [1, 2]) {
+      for (const secret of secrets) {
+        expect(computeSecretHash(secret, 'alice@example.com', CLIENT_ID), `round ${round}`).toBe(
+          reference(secret),
+        );
+      }
+    }
+    expect(computeSecretHash(CLIENT_SECRET, 'alice@example.com', CLIENT_ID)).toBe(HASH.current);
   });
 
   it.each([

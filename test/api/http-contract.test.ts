@@ -172,3 +172,23 @@ describe.each(['forgot-password', 'confirm-forgot-password'] as HandlerName[])(
     });
   },
 );
+
+describe.each(OPERATIONS)('%s: the call budget ends with the request', (name) => {
+  it('releases the budget timer once it answers, so that no timer of an answered request fires', async () => {
+    // Prepare: a 1.2 s deadline leaves the Cognito call a budget of 400 ms.
+    const handler = await loadHandler(name);
+    cognito.send.resetHistory();
+
+    // Act
+    const { result } = await invoke(handler, { body: validBody(name) }, 1_200);
+    const options = (cognito.send.lastCall?.args as unknown[] | undefined)?.[1] as
+      | { abortSignal?: AbortSignal }
+      | undefined;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+
+    // Assert: the signal the call got would have fired by now had its timer been left running.
+    expect(result.statusCode).toBeLessThan(300);
+    expect(options?.abortSignal).toBeInstanceOf(AbortSignal);
+    expect(options?.abortSignal?.aborted).toBe(false);
+  });
+});
