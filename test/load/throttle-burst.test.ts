@@ -85,17 +85,25 @@ describe('a burst over the Cognito account-recovery quota', () => {
     };
 
     // Act
+    const started = performance.now();
     try {
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     } finally {
       logs.restore();
     }
+    const elapsedS = (performance.now() - started) / 1_000;
 
     // Assess
     const statuses = answers.map((answer) => answer.result.statusCode);
     expect(statuses.filter((status) => status >= 500)).toEqual([]);
     const throttled = answers.filter((answer) => answer.result.statusCode === 429);
-    expect(throttled.length, 'the burst went over the quota').toBeGreaterThan(BURST_REQUESTS / 3);
+    // The quota let through at most its bucket plus what it refilled while the burst ran, however
+    // slowly a busy machine ran it; everything else must have come back as a 429.
+    const admitted = QUOTA_PER_SECOND + Math.ceil(QUOTA_PER_SECOND * elapsedS) + 1;
+    expect(admitted, 'the burst outran the quota (premise)').toBeLessThan(BURST_REQUESTS);
+    expect(throttled.length, 'every request past the quota').toBeGreaterThanOrEqual(
+      BURST_REQUESTS - admitted,
+    );
     for (const answer of throttled) {
       expect(problemViolations(answer.result, answer.requestId)).toEqual([]);
       expect(problemOf(answer.result).code).toBe('TOO_MANY_REQUESTS');

@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BudgetLimits } from '../../lambda/post-confirmation/budget';
 import { buildHandler } from '../../lambda/post-confirmation/handler';
 import { metrics } from '../../lambda/post-confirmation/powertools';
+import { againstControlTimer } from '../support/control-timer';
 import {
   captureOutput,
   deferred,
@@ -89,9 +90,7 @@ function emittedFailureMetrics(): string[] {
 }
 
 async function invoke(event: PostConfirmationTriggerEvent = resetEvent()) {
-  const started = performance.now();
-  const result = await handler(event, lambdaContext());
-  return { result, elapsedMs: performance.now() - started };
+  return { result: await handler(event, lambdaContext()) };
 }
 
 beforeEach(() => {
@@ -295,10 +294,12 @@ describe.each([
       const event = resetEvent();
       const copy = structuredClone(event);
       // Act
-      const { result, elapsedMs } = await invoke(event);
-      // Assess: the event, unchanged, within the budget
+      const { result, overrunMs } = await againstControlTimer(SHORT_BUDGET.totalMs, () =>
+        handler(event, lambdaContext()),
+      );
+      // Assess: the event, unchanged, within the budget (as late as this process's timers run)
       expect(result).toStrictEqual(copy);
-      expect(elapsedMs).toBeLessThan(SHORT_BUDGET.totalMs + 150);
+      expect(overrunMs).toBeLessThan(150);
       // every effect was attempted
       expect(cognito).toReceiveCommandTimes(AdminUserGlobalSignOutCommand, 1);
       expect(ses).toReceiveCommandTimes(SendEmailCommand, 1);
