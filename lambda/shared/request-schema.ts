@@ -49,20 +49,24 @@ export type CodePointsAction = Omit<v.CheckAction<string, string>, 'type'> & {
 };
 
 /**
- * A length check in code points. It is a valibot `check` action carrying its bounds, so the JSON
+ * A length check in code points, its message starting with `subject` (`'Must'`, or `'A key must'`
+ * where the field is a map).
+ * It is a valibot `check` action carrying its bounds, so the JSON
  * Schema conversion can render it as `minLength`/`maxLength` (which JSON Schema also counts in
  * code points).
  *
  * @example
  * const username = v.pipe(v.string(), codePoints(1, 128));
  */
-export function codePoints(min: number, max: number): CodePointsAction {
+export function codePoints(min: number, max: number, subject = 'Must'): CodePointsAction {
   const action = v.check(
     (value: string) => {
       const length = codePointLength(value);
       return length >= min && length <= max;
     },
-    min === 0 ? `Must be at most ${max} characters.` : `Must be ${min} to ${max} characters.`,
+    min === 0
+      ? `${subject} be at most ${max} characters.`
+      : `${subject} be ${min} to ${max} characters.`,
   );
   return { ...action, type: CODE_POINTS_ACTION, min, max };
 }
@@ -85,10 +89,20 @@ const password = v.pipe(
   v.regex(NO_WHITESPACE_PATTERN, 'Must not contain whitespace.'),
 );
 
+/**
+ * `clientMetadata`'s keys and values are the caller's data, not field names: every problem with
+ * one is reported on `clientMetadata` itself, with a message naming the rule, never the key.
+ */
+const CLIENT_METADATA_MESSAGES = {
+  reservedKey: 'A key must not be __proto__, constructor or prototype.',
+  keyNotUnicode: 'A key must be valid Unicode text.',
+  valueNotUnicode: 'A value must be valid Unicode text.',
+} as const;
+
 const clientMetadata = v.pipe(
   v.record(
-    v.pipe(v.string(), codePoints(1, 128)),
-    v.pipe(v.string('Must be a string.'), codePoints(0, 1024)),
+    v.pipe(v.string(), codePoints(1, 128, 'A key must')),
+    v.pipe(v.string('A value must be a string.'), codePoints(0, 1024, 'A value must')),
     'Must be an object of strings.',
   ),
   v.maxEntries(
@@ -167,16 +181,32 @@ export function validateRequest<TSchema extends v.GenericSchema>(
   const parsed = v.safeParse(schema, body);
   if (!parsed.success) {
     for (const issue of parsed.issues) {
-      const field = v.getDotPath(issue) ?? 'body';
-      if (!errors.some((error) => error.field === field)) {
-        errors.push({ field, message: issue.message });
-      }
+      const error = fieldError(issue);
+      // One error per field, except on clientMetadata, whose errors each name a different rule.
+      const known = errors.some(
+        (seen) =>
+          seen.field === error.field &&
+          (error.field !== 'clientMetadata' || seen.message === error.message),
+      );
+      if (!known) errors.push(error);
     }
   }
   if (errors.length > 0 || !parsed.success) {
     return { success: false, errors: errors.length > 0 ? errors : [bodyError()] };
   }
   return { success: true, value: parsed.output };
+}
+
+/**
+ * The field an issue is reported on: its dot path, except inside `clientMetadata`, whose path
+ * would carry a submitted key.
+ */
+function fieldError(issue: v.BaseIssue<unknown>): FieldError {
+  const path = issue.path;
+  if (path !== undefined && path.length > 1 && path[0]?.key === 'clientMetadata') {
+    return { field: 'clientMetadata', message: issue.message };
+  }
+  return { field: v.getDotPath(issue) ?? 'body', message: issue.message };
 }
 
 function structuralErrors(body: Record<string, unknown>, sent: SentShape): FieldError[] {
@@ -189,10 +219,8 @@ function structuralErrors(body: Record<string, unknown>, sent: SentShape): Field
     errors.push({ field: 'clientMetadata', message: 'Must be an object of strings.' });
   } else if (isObject(metadata)) {
     const keys = Object.keys(metadata);
-    for (const key of keys) {
-      if (RESERVED_KEYS.has(key)) {
-        errors.push({ field: `clientMetadata.${key}`, message: 'Reserved key.' });
-      }
+    if (keys.some((key) => RESERVED_KEYS.has(key))) {
+      errors.push({ field: 'clientMetadata', message: CLIENT_METADATA_MESSAGES.reservedKey });
     }
     if (Math.max(keys.length, sent.clientMetadataEntries ?? 0) > MAX_CLIENT_METADATA_ENTRIES) {
       errors.push({
@@ -207,8 +235,8 @@ function structuralErrors(body: Record<string, unknown>, sent: SentShape): Field
 const NOT_UNICODE = 'Must be valid Unicode text.';
 
 /**
- * Strings that are not well-formed UTF-16 (an unpaired surrogate), by field. A malformed
- * `clientMetadata` key is reported on `clientMetadata` itself: the path would carry the key.
+ * Strings that are not well-formed UTF-16 (an unpaired surrogate), by field; inside
+ * `clientMetadata` on `clientMetadata` itself, once per rule.
  */
 function malformedStringErrors(body: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
@@ -219,12 +247,12 @@ function malformedStringErrors(body: Record<string, unknown>): FieldError[] {
   }
   const metadata = Object.hasOwn(body, 'clientMetadata') ? body.clientMetadata : undefined;
   if (isObject(metadata)) {
-    for (const [key, value] of Object.entries(metadata)) {
-      if (!key.isWellFormed()) {
-        errors.push({ field: 'clientMetadata', message: NOT_UNICODE });
-      } else if (typeof value === 'string' && !value.isWellFormed()) {
-        errors.push({ field: `clientMetadata.${key}`, message: NOT_UNICODE });
-      }
+    const entries = Object.entries(metadata);
+    if (entries.some(([key]) => !key.isWellFormed())) {
+      errors.push({ field: 'clientMetadata', message: CLIENT_METADATA_MESSAGES.keyNotUnicode });
+    }
+    if (entries.some(([, value]) => typeof value === 'string' && !value.isWellFormed())) {
+      errors.push({ field: 'clientMetadata', message: CLIENT_METADATA_MESSAGES.valueNotUnicode });
     }
   }
   return errors;

@@ -221,7 +221,13 @@ function commonProblem(error: unknown, upstream: string, confirm: boolean): Prob
       ...(confirm ? { detail: CONFIRM_TIMEOUT_DETAIL } : {}),
     });
   }
-  if (upstream === 'InternalErrorException' || isTransient(error)) {
+  // OperationNotEnabledException: the operation is briefly off in this Region of a
+  // multi-Region (replicated) pool; a retry shortly after succeeds.
+  if (
+    upstream === 'InternalErrorException' ||
+    upstream === 'OperationNotEnabledException' ||
+    isTransient(error)
+  ) {
     return new ProblemError('SERVICE_UNAVAILABLE', { upstream });
   }
   return new ProblemError('INTERNAL', { upstream });

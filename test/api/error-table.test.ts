@@ -131,10 +131,11 @@ const COMMON_ROWS: readonly Row[] = [
     code: 'INTERNAL',
   },
   {
-    when: 'OperationNotEnabledException',
+    when: 'OperationNotEnabledException (a transient regional condition of multi-Region pools)',
     error: () => cognitoError('OperationNotEnabledException'),
-    status: 500,
-    code: 'INTERNAL',
+    status: 503,
+    code: 'SERVICE_UNAVAILABLE',
+    retryAfter: '2',
   },
   { when: 'an unknown error', error: () => new TypeError('boom'), status: 500, code: 'INTERNAL' },
   {
