@@ -26,7 +26,8 @@ async function forgotPassword(
   call: OperationContext,
 ): Promise<APIGatewayProxyResult> {
   try {
-    const output = await runtime.withClientSecret(body.username, call.signal, (client) =>
+    // Cognito's answer (its `CodeDeliveryDetails`) is deliberately unused: see `accepted`.
+    await runtime.withClientSecret(body.username, call.signal, (client) =>
       runtime.cognito.send(
         new ForgotPasswordCommand({
           ...client,
@@ -36,7 +37,7 @@ async function forgotPassword(
         { abortSignal: call.signal },
       ),
     );
-    return accepted(output.CodeDeliveryDetails);
+    return accepted();
   } catch (error) {
     if (error instanceof ProblemError) throw error;
     const outcome = forgotFailureOutcome(error);
@@ -45,7 +46,7 @@ async function forgotPassword(
       'Cognito answered ForgotPassword with a user-existence error: the user pool should enable PreventUserExistenceErrors',
       { upstream: errorName(error) },
     );
-    return accepted(undefined);
+    return accepted();
   }
 }
 

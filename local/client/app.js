@@ -61,8 +61,7 @@ document.getElementById('forgot-form').addEventListener('submit', (event) => {
     const answer = await post('/password/forgot', { username });
     if (!answer.ok) return show('error', answer.detail, answer.errors);
     document.getElementById('confirm-username').value = username;
-    const where = answer.body.delivery ? ` (sent to ${answer.body.delivery.destination})` : '';
-    show('success', `${answer.body.message}${where}`);
+    show('success', answer.body.message);
   });
 });
 

@@ -104,7 +104,6 @@ describe('a full reset: request a code, read it, confirm, sign in with the new p
     expect(forgot.headers).toMatchObject(SECURITY_HEADERS);
     expect(forgot.json()).toEqual({
       message: 'If an account matches, a confirmation code has been sent.',
-      delivery: { medium: 'EMAIL', destination: `${user.email[0]}***@e***` },
     });
     expect(code).toMatch(/^\d{6}$/);
     expect(confirm.status).toBe(204);
@@ -254,9 +253,7 @@ describe('codes: wrong, reused, and for an unknown user', () => {
     // Assess
     for (const answer of answers) {
       expect(answer.status).toBe(202);
-      expect(answer.json()).toMatchObject({
-        delivery: { medium: 'EMAIL', destination: expect.stringMatching(/^.\*\*\*@.\*\*\*$/) },
-      });
+      expect(answer.text).toBe((answers[0] as Answer).text);
     }
     expect(comparable(answers[2] as Answer).headers).toEqual(
       comparable(answers[0] as Answer).headers,

@@ -19,6 +19,8 @@ interface HttpAnswer {
   readonly headers: Record<string, string>;
   readonly body: Record<string, unknown>;
   readonly requestId: string | undefined;
+  /** The body exactly as sent, for answers that carry no request id in the body. */
+  readonly text: string;
 }
 
 /**
@@ -52,6 +54,7 @@ async function post(path: string, body: unknown): Promise<HttpAnswer> {
     headers,
     body: rest,
     requestId: typeof requestId === 'string' ? requestId : undefined,
+    text,
   };
 }
 
@@ -114,31 +117,18 @@ describe('forgot through the local stack', () => {
       unknown: await post('/password/forgot', { username: 'nobody-here@example.test' }),
     };
 
-    // Assess: same status and headers; same body but for Cognito's masked destination, whose
-    // form is the same (the value is Cognito's mask of each user's own or simulated address)
-    const shape = (body: Record<string, unknown>) => {
-      const delivery = body.delivery as { medium?: string; destination?: string } | undefined;
-      return {
-        ...body,
-        delivery: delivery && {
-          medium: delivery.medium,
-          destination: delivery.destination?.replace(/[^*@.]/g, 'x').replace(/x+/g, 'x'),
-        },
-      };
-    };
+    // Assess: byte for byte the same status, headers and body (no destination of any kind)
     const reference = answers.existing;
     expect(reference.status).toBe(202);
+    expect(reference.text).toBe(
+      '{"message":"If an account matches, a confirmation code has been sent."}',
+    );
     for (const [name, answer] of Object.entries(answers)) {
-      expect({
-        name,
-        status: answer.status,
-        headers: answer.headers,
-        body: shape(answer.body),
-      }).toEqual({
+      expect({ name, status: answer.status, headers: answer.headers, text: answer.text }).toEqual({
         name,
         status: reference.status,
         headers: reference.headers,
-        body: shape(reference.body),
+        text: reference.text,
       });
     }
   }, 30_000);
