@@ -20,6 +20,7 @@ export const BENCH_ENV = {
   USER_POOL_CLIENT_ID: 'bench-client-id',
   CLIENT_SECRET_ID: 'cognito-password-reset/client-secret',
   FORGOT_MIN_RESPONSE_MS: '0',
+  CONFIRM_MIN_RESPONSE_MS: '0',
   ALLOWED_ORIGINS: BENCH_ORIGIN,
   EVENT_BUS_NAME: 'bench-bus',
   NOTIFICATION_FROM: 'no-reply@example.com',

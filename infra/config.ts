@@ -46,6 +46,8 @@ export interface PasswordResetConfig {
   readonly revokeSessions: boolean;
   /** Timing floor of every forgot answer (contract section 3). */
   readonly forgotMinResponseMs: number;
+  /** Timing floor of every confirm answer (contract section 3). */
+  readonly confirmMinResponseMs: number;
   /** Retention of every log group the stack creates, in days. */
   readonly logRetentionDays: number;
 }
@@ -67,6 +69,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown
   passwordHistorySize: 5,
   revokeSessions: true,
   forgotMinResponseMs: 400,
+  confirmMinResponseMs: 400,
   logRetentionDays: 90,
 };
 
@@ -146,6 +149,7 @@ export function parseConfig(lookup: (key: string) => unknown): PasswordResetConf
     passwordHistorySize: integer(lookup, 'passwordHistorySize', 0, 24),
     revokeSessions: boolean(lookup, 'revokeSessions'),
     forgotMinResponseMs: integer(lookup, 'forgotMinResponseMs', 0, 5_000),
+    confirmMinResponseMs: integer(lookup, 'confirmMinResponseMs', 0, 5_000),
     logRetentionDays,
   };
 }

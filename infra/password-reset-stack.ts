@@ -131,7 +131,11 @@ export class PasswordResetStack extends Stack {
     const confirm = this.createFunction('ConfirmForgotPassword', 'confirm-forgot-password', {
       bundleDir,
       config,
-      environment: apiEnvironment,
+      environment: {
+        ...apiEnvironment,
+        CONFIRM_MIN_RESPONSE_MS: String(config.confirmMinResponseMs),
+        PASSWORD_POLICY: passwordPolicyVariable(poolPasswordPolicy(config)),
+      },
     });
     this.functions = {
       'forgot-password': forgot,
@@ -271,18 +275,7 @@ export class PasswordResetStack extends Stack {
       // Recovery through a verified email only: SMS recovery invites SIM-swap takeover and
       // SMS-pumping fraud.
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      // NIST SP 800-63B-4: length, not composition rules.
-      passwordPolicy: {
-        minLength: config.passwordMinLength,
-        requireLowercase: false,
-        requireUppercase: false,
-        requireDigits: false,
-        requireSymbols: false,
-        tempPasswordValidity: Duration.days(3),
-        ...(config.passwordHistorySize > 0
-          ? { passwordHistorySize: config.passwordHistorySize }
-          : {}),
-      },
+      passwordPolicy: poolPasswordPolicy(config),
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
@@ -574,4 +567,32 @@ function pascal(value: string): string {
     .split(/[-_]/)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
+}
+
+/** The pool's password policy. NIST SP 800-63B-4: length, not composition rules. */
+function poolPasswordPolicy(config: PasswordResetConfig): cognito.PasswordPolicy {
+  return {
+    minLength: config.passwordMinLength,
+    requireLowercase: false,
+    requireUppercase: false,
+    requireDigits: false,
+    requireSymbols: false,
+    tempPasswordValidity: Duration.days(3),
+    ...(config.passwordHistorySize > 0 ? { passwordHistorySize: config.passwordHistorySize } : {}),
+  };
+}
+
+/**
+ * The confirm function's `PASSWORD_POLICY`: the same policy as the pool's, in Cognito's
+ * `PasswordPolicyType` names, so the function refuses a weak password before Cognito does (for
+ * an unknown account Cognito would answer a code mismatch instead: see `password-policy.ts`).
+ */
+function passwordPolicyVariable(policy: cognito.PasswordPolicy): string {
+  return JSON.stringify({
+    MinimumLength: policy.minLength ?? 8,
+    RequireUppercase: policy.requireUppercase ?? true,
+    RequireLowercase: policy.requireLowercase ?? true,
+    RequireNumbers: policy.requireDigits ?? true,
+    RequireSymbols: policy.requireSymbols ?? true,
+  });
 }

@@ -24,6 +24,7 @@ export interface StackConfig {
   readonly ports: StackPorts;
   readonly extraAllowedOrigins: readonly string[];
   readonly forgotMinResponseMs: string;
+  readonly confirmMinResponseMs: string;
   /** Where the handlers are loaded from: `<dir>/<function>/index.ts` (or `index.mjs`). */
   readonly lambdaDir: string;
   /** API Gateway's per-method stage throttling; `undefined` when switched off. */
@@ -49,6 +50,7 @@ Environment:
   LOCAL_DIR=.local     data directory; stack.json is written there once ready
   ALLOWED_ORIGINS      extra comma-separated CORS origins besides the reference page
   FORGOT_MIN_RESPONSE_MS=400  the forgot timing floor (0 switches it off)
+  CONFIRM_MIN_RESPONSE_MS=400 the confirm timing floor (0 switches it off)
   THROTTLE_RATE_LIMIT=10      API Gateway stage throttling per method, requests/s (cdk.json
   THROTTLE_BURST_LIMIT=20     context throttleRateLimit/throttleBurstLimit; 0 switches it off)
   LAMBDA_DIR=lambda    handler directory (for trying other handler code against the stack)`;
@@ -99,12 +101,8 @@ export function parseStackConfig(
   const api = port(env, 'PORT', 3000);
   const next = (offset: number): number => (api === 0 ? 0 : api + offset);
   const localDir = env.LOCAL_DIR && env.LOCAL_DIR !== '' ? env.LOCAL_DIR : '.local';
-  const floor = env.FORGOT_MIN_RESPONSE_MS ?? '400';
-  if (!/^\d+$/.test(floor)) {
-    throw new StackConfigError(
-      `FORGOT_MIN_RESPONSE_MS must be a whole number of milliseconds, got "${floor}"`,
-    );
-  }
+  const floor = milliseconds(env, 'FORGOT_MIN_RESPONSE_MS', '400');
+  const confirmFloor = milliseconds(env, 'CONFIRM_MIN_RESPONSE_MS', '400');
   const origins = (env.ALLOWED_ORIGINS ?? '')
     .split(',')
     .map((origin) => origin.trim())
@@ -138,7 +136,17 @@ export function parseStackConfig(
     },
     extraAllowedOrigins: origins,
     forgotMinResponseMs: floor,
+    confirmMinResponseMs: confirmFloor,
     lambdaDir: resolve(cwd, env.LAMBDA_DIR || (flags.has('--bundles') ? 'dist/lambda' : 'lambda')),
     throttle: rateLimit === 0 || burstLimit === 0 ? undefined : { rateLimit, burstLimit },
   };
+}
+
+/** A whole number of milliseconds from `env[name]`, or a configuration error naming the variable. */
+function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const value = env[name] ?? fallback;
+  if (!/^\d+$/.test(value)) {
+    throw new StackConfigError(`${name} must be a whole number of milliseconds, got "${value}"`);
+  }
+  return value;
 }

@@ -27,6 +27,14 @@ export interface SeedRecord {
 export const DEMO_USERNAME = 'demo@example.com';
 /** The pool's minimum password length (NIST SP 800-63B-4, as the CDK stack configures it). */
 export const MINIMUM_PASSWORD_LENGTH = 15;
+/** The pool's password policy, as Cognito's `PasswordPolicyType` (the confirm function gets it too). */
+export const PASSWORD_POLICY = {
+  MinimumLength: MINIMUM_PASSWORD_LENGTH,
+  RequireLowercase: false,
+  RequireUppercase: false,
+  RequireNumbers: false,
+  RequireSymbols: false,
+} as const;
 
 /** A fresh demo password that satisfies the pool policy. */
 export function demoPassword(): string {
@@ -56,13 +64,7 @@ export async function seedCognito(cognito: CognitoIdentityProviderClient): Promi
       AutoVerifiedAttributes: ['email'],
       AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
       Policies: {
-        PasswordPolicy: {
-          MinimumLength: MINIMUM_PASSWORD_LENGTH,
-          RequireLowercase: false,
-          RequireUppercase: false,
-          RequireNumbers: false,
-          RequireSymbols: false,
-        },
+        PasswordPolicy: PASSWORD_POLICY,
       },
     }),
   );

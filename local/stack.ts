@@ -23,6 +23,7 @@ import {
   clientSecretOf,
   ensureUser,
   localCognitoClient,
+  PASSWORD_POLICY,
   type SeedRecord,
   seedCognito,
 } from './seed';
@@ -49,6 +50,7 @@ export interface StackOptions {
   readonly keepData: boolean;
   readonly extraAllowedOrigins: readonly string[];
   readonly forgotMinResponseMs: string;
+  readonly confirmMinResponseMs: string;
   /** API Gateway's per-method stage throttling; `undefined` switches it off. */
   readonly throttle: ThrottleLimits | undefined;
   readonly debug: boolean;
@@ -204,6 +206,7 @@ async function start(
     CLIENT_SECRET_ID: SECRET_NAME,
     ALLOWED_ORIGINS: allowedOrigins.join(','),
     FORGOT_MIN_RESPONSE_MS: options.forgotMinResponseMs,
+    CONFIRM_MIN_RESPONSE_MS: options.confirmMinResponseMs,
   };
   // The newest mail already reported (by identity: the store drops its oldest entries).
   let lastSeen = ses.emails().at(-1);
@@ -234,7 +237,10 @@ async function start(
       afterInvoke: name === 'post-confirmation' ? reportNewMail : undefined,
     });
   const forgot = lambda('forgot-password', API_TIMEOUT_MS, apiEnvironment);
-  const confirm = lambda('confirm-forgot-password', API_TIMEOUT_MS, apiEnvironment);
+  const confirm = lambda('confirm-forgot-password', API_TIMEOUT_MS, {
+    ...apiEnvironment,
+    PASSWORD_POLICY: JSON.stringify(PASSWORD_POLICY),
+  });
   const trigger = lambda('post-confirmation', TRIGGER_TIMEOUT_MS, {
     ...commonEnvironment,
     EVENT_BUS_NAME,

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     keepData: config.keepData,
     extraAllowedOrigins: config.extraAllowedOrigins,
     forgotMinResponseMs: config.forgotMinResponseMs,
+    confirmMinResponseMs: config.confirmMinResponseMs,
     throttle: config.throttle,
     debug: config.debug,
     log,

@@ -1,11 +1,13 @@
 /**
  * `POST /password/confirm` (contract section 1): Cognito `ConfirmForgotPassword` with the
  * server-held client secret. A wrong code, an expired code, an unknown user and a disabled user
- * all answer the one `INVALID_CODE` document.
+ * all answer the one `INVALID_CODE` document, and every answer but the preflight is held to the
+ * confirm timing floor, so that Cognito's quicker answer for an unknown user does not show.
  *
  * The request's path, top to bottom: `createApiHandler` parses and validates the body, then
- * {@link confirmForgotPassword} gets the secret and calls Cognito (`withClientSecret`) and maps
- * the outcome.
+ * {@link confirmForgotPassword} checks the new password against the pool's policy (so that a weak
+ * password answers alike for every account), gets the secret and calls Cognito
+ * (`withClientSecret`) and maps the outcome.
  */
 import '../shared/secret-prefetch';
 import { ConfirmForgotPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -13,6 +15,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createApiHandler, type OperationContext } from '../shared/api-handler';
 import { cognitoContextFields } from '../shared/cognito-request';
 import { createHandlerRuntime } from '../shared/handler-runtime';
+import { assertMeetsPasswordPolicy } from '../shared/password-policy';
 import { ProblemError } from '../shared/problem-error';
 import {
   type ConfirmForgotPasswordRequest,
@@ -26,6 +29,7 @@ async function confirmForgotPassword(
   body: ConfirmForgotPasswordRequest,
   call: OperationContext,
 ): Promise<APIGatewayProxyResult> {
+  assertMeetsPasswordPolicy(body.password, runtime.config.passwordPolicy);
   try {
     await runtime.withClientSecret(body.username, call.signal, (client) =>
       runtime.cognito.send(
@@ -51,6 +55,7 @@ export const handler = createApiHandler({
   schema: ConfirmForgotPasswordRequestSchema,
   observability: runtime.observability,
   allowedOrigins: runtime.config.allowedOrigins,
+  minResponseMs: runtime.config.confirmMinResponseMs,
   confirm: true,
   operate: confirmForgotPassword,
 });

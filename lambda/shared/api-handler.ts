@@ -31,7 +31,7 @@ export interface ApiHandlerOptions<TSchema extends v.GenericSchema> {
   readonly schema: TSchema;
   readonly observability: Observability;
   readonly allowedOrigins: ReadonlySet<string>;
-  /** Timing floor in ms (forgot); absent or `0`: none. */
+  /** Timing floor in ms; absent or `0`: none. */
   readonly minResponseMs?: number;
   /** Whether this is the confirm operation (its timeout detail differs). */
   readonly confirm: boolean;

@@ -4,6 +4,7 @@
  * with an opaque runtime error, whereas a handler that knows its configuration is incomplete
  * answers `INTERNAL`, logs why and trips the alarm.
  */
+import { type PasswordPolicySetting, parsePasswordPolicy } from './password-policy';
 
 export interface HandlerConfig {
   readonly clientId: string | undefined;
@@ -11,10 +12,20 @@ export interface HandlerConfig {
   readonly allowedOrigins: ReadonlySet<string>;
   /** Timing floor of forgot answers in ms; `0` switches the floor and its jitter off. */
   readonly minResponseMs: number;
+  /** Timing floor of confirm answers in ms; `0` switches the floor and its jitter off. */
+  readonly confirmMinResponseMs: number;
+  /** The pool's password policy (`PASSWORD_POLICY`), checked by confirm before Cognito is. */
+  readonly passwordPolicy: PasswordPolicySetting;
 }
 
 /** Default timing floor of forgot answers (contract section 3). */
 export const DEFAULT_MIN_RESPONSE_MS = 400;
+/**
+ * Default timing floor of confirm answers (contract section 3). A wrong code costs Cognito a
+ * user lookup and a code check for an existing account and nothing for an unknown one, the same
+ * order of work as forgot without the message, so forgot's floor covers it too.
+ */
+export const DEFAULT_CONFIRM_MIN_RESPONSE_MS = 400;
 
 /**
  * @example
@@ -26,6 +37,11 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     secretId: nonEmpty(env.CLIENT_SECRET_ID),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     minResponseMs: parseMinResponseMs(env.FORGOT_MIN_RESPONSE_MS),
+    confirmMinResponseMs: parseMinResponseMs(
+      env.CONFIRM_MIN_RESPONSE_MS,
+      DEFAULT_CONFIRM_MIN_RESPONSE_MS,
+    ),
+    passwordPolicy: parsePasswordPolicy(env.PASSWORD_POLICY),
   };
 }
 
@@ -52,10 +68,13 @@ export function parseOrigins(value: string | undefined): ReadonlySet<string> {
  * parseMinResponseMs('0') // 0
  * parseMinResponseMs('fast') // 400
  */
-export function parseMinResponseMs(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_MIN_RESPONSE_MS;
+export function parseMinResponseMs(
+  value: string | undefined,
+  fallback: number = DEFAULT_MIN_RESPONSE_MS,
+): number {
+  if (value === undefined || value.trim() === '') return fallback;
   const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed >= 0 ? parsed : DEFAULT_MIN_RESPONSE_MS;
+  return Number.isInteger(parsed) && parsed >= 0 ? parsed : fallback;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -29,7 +29,7 @@ export interface HttpResponderOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly allowedOrigins: ReadonlySet<string>;
-  /** Minimum answer time in ms (forgot only); `0` or absent: no floor and no jitter. */
+  /** Minimum answer time in ms; `0` or absent: no floor and no jitter. */
   readonly minResponseMs?: number;
 }
 
@@ -67,6 +67,11 @@ export function httpResponder(
     request.response = response;
     const timing = timings.get(request);
     if (!preflight && timing && options.minResponseMs) {
+      // An answer already past the floor shows Cognito's own latency: counted, so that an
+      // operator can see when the floor is too low for the pool's real latencies.
+      if (preciseNow() - timing.startedAt > options.minResponseMs) {
+        options.metrics.addMetric('FloorExceeded', MetricUnit.Count, 1);
+      }
       await holdToFloor(timing, options.minResponseMs);
     }
   };

@@ -4,6 +4,8 @@
  * copied, because AWS validation messages can echo a submitted value (Cognito's model does not
  * mark `ConfirmationCode` sensitive).
  */
+
+import { PASSWORD_RULE_DETAILS } from './password-policy';
 import { CONFIRM_TIMEOUT_DETAIL, PROBLEM_CATALOG } from './problem-catalog';
 import { ConfigurationError, ProblemError } from './problem-error';
 
@@ -235,12 +237,12 @@ function commonProblem(error: unknown, upstream: string, confirm: boolean): Prob
 
 /** The policy rules Cognito reports, each with the sentence the caller sees. */
 const PASSWORD_RULES: readonly (readonly [RegExp, string])[] = [
-  [/long enough|too short|minimum length/i, 'The new password is too short.'],
-  [/too long|maximum length/i, 'The new password is too long.'],
-  [/upper ?case/i, 'The new password must contain an uppercase letter.'],
-  [/lower ?case/i, 'The new password must contain a lowercase letter.'],
-  [/numeric|number|digit/i, 'The new password must contain a number.'],
-  [/symbol|special/i, 'The new password must contain a symbol.'],
+  [/long enough|too short|minimum length/i, PASSWORD_RULE_DETAILS.tooShort],
+  [/too long|maximum length/i, PASSWORD_RULE_DETAILS.tooLong],
+  [/upper ?case/i, PASSWORD_RULE_DETAILS.uppercase],
+  [/lower ?case/i, PASSWORD_RULE_DETAILS.lowercase],
+  [/numeric|number|digit/i, PASSWORD_RULE_DETAILS.number],
+  [/symbol|special/i, PASSWORD_RULE_DETAILS.symbol],
 ];
 
 /**

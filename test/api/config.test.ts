@@ -36,6 +36,17 @@ describe('readHandlerConfig', () => {
       secretId: undefined,
       allowedOrigins: new Set(),
       minResponseMs: 400,
+      confirmMinResponseMs: 400,
+      passwordPolicy: { kind: 'unset' },
     });
+  });
+
+  it('reads the confirm floor on its own, with the same rules as the forgot floor', () => {
+    expect(readHandlerConfig({ CONFIRM_MIN_RESPONSE_MS: '250' })).toMatchObject({
+      minResponseMs: 400,
+      confirmMinResponseMs: 250,
+    });
+    expect(readHandlerConfig({ CONFIRM_MIN_RESPONSE_MS: 'fast' }).confirmMinResponseMs).toBe(400);
+    expect(readHandlerConfig({ CONFIRM_MIN_RESPONSE_MS: '0' }).confirmMinResponseMs).toBe(0);
   });
 });

@@ -122,6 +122,7 @@ beforeAll(async () => {
     POWERTOOLS_LOGGER_LOG_EVENT: 'true',
     POWERTOOLS_METRICS_DISABLED: 'false',
     FORGOT_MIN_RESPONSE_MS: '0',
+    CONFIRM_MIN_RESPONSE_MS: '0',
   };
   handlers.forgot = await loadHandler('forgot-password', env);
   handlers.confirm = await loadHandler('confirm-forgot-password', env);

@@ -168,6 +168,7 @@ async function loadFresh(
     CLIENT_SECRET_ID: 'password-reset/prefetch-test',
     ALLOWED_ORIGINS: 'https://app.example.test',
     FORGOT_MIN_RESPONSE_MS: '0',
+    CONFIRM_MIN_RESPONSE_MS: '0',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_DEV: undefined,

@@ -35,6 +35,7 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
   CLIENT_SECRET_ID: SECRET_ID,
   ALLOWED_ORIGINS: `${ALLOWED_ORIGIN}, https://admin.example.com`,
   FORGOT_MIN_RESPONSE_MS: '0',
+  CONFIRM_MIN_RESPONSE_MS: '0',
   AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
   // Quiet by default; the redaction and metrics tests turn output on and capture it.
   POWERTOOLS_LOG_LEVEL: 'SILENT',

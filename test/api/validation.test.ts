@@ -166,6 +166,12 @@ const CONFIRM_INVALID: readonly FieldCase[] = [
   { field: 'code', name: 'missing', patch: { code: undefined } },
   { field: 'password', name: 'empty', patch: { password: '' } },
   { field: 'password', name: '257 code points', patch: { password: EMOJI.repeat(257) } },
+  // Cognito's PasswordType pattern is `^[\S]+$` (api-models-aws, 2025-08): no inner space either.
+  {
+    field: 'password',
+    name: 'with an inner space',
+    patch: { password: 'correct horse battery staple' },
+  },
   { field: 'password', name: 'with a tab', patch: { password: 'pass\tword' } },
   { field: 'password', name: 'with a vertical tab', patch: { password: 'pass\u000bword' } },
   { field: 'password', name: 'with a form feed', patch: { password: 'pass\fword' } },

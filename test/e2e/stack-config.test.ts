@@ -68,6 +68,7 @@ describe('refused settings', () => {
     { argv: [], env: { ALLOWED_ORIGINS: 'http://localhost:5173/' }, message: /exact origins/ },
     { argv: [], env: { ALLOWED_ORIGINS: '*' }, message: /exact origins/ },
     { argv: [], env: { FORGOT_MIN_RESPONSE_MS: 'soon' }, message: /whole number/ },
+    { argv: [], env: { CONFIRM_MIN_RESPONSE_MS: '-1' }, message: /CONFIRM_MIN_RESPONSE_MS/ },
   ])('$argv $env', ({ argv, env, message }) => {
     expect(() => parseStackConfig(argv, env, CWD)).toThrow(message);
   });

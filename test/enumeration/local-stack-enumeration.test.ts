@@ -108,6 +108,37 @@ describe('confirm through the local stack', () => {
   }, 30_000);
 });
 
+describe('confirm with a password the pool refuses, through the local stack', () => {
+  it('answers an existing, a disabled and an unknown user alike', async () => {
+    // Prepare: one user has a real code waiting; the password is below the pool's 15 characters
+    const requested = await post('/password/forgot', { username: 'requested@example.test' });
+    expect(requested.status).toBe(202);
+    const attempt = (username: string) =>
+      post('/password/confirm', { username, code: '000000', password: 'too-short' });
+
+    // Act
+    const answers = {
+      'unknown user': await attempt('nobody-here@example.test'),
+      'disabled user': await attempt('disabled@example.test'),
+      'code waiting': await attempt('requested@example.test'),
+      'code never requested': await attempt('never-requested@example.test'),
+    };
+
+    // Assess
+    const reference = answers['unknown user'];
+    expect(reference.status).toBe(400);
+    expect(reference.body).toMatchObject({ code: 'INVALID_PASSWORD' });
+    for (const [name, answer] of Object.entries(answers)) {
+      expect({ name, status: answer.status, headers: answer.headers, body: answer.body }).toEqual({
+        name,
+        status: reference.status,
+        headers: reference.headers,
+        body: reference.body,
+      });
+    }
+  }, 30_000);
+});
+
 describe('forgot through the local stack', () => {
   it('answers an existing, a disabled and an unknown user alike', async () => {
     // Act

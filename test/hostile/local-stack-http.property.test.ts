@@ -34,7 +34,11 @@ const RESET_PATHS: Readonly<Record<string, Operation>> = {
 };
 
 // Stage throttling off: the property sends hundreds of requests a second on purpose.
-const stack = useLocalStack({ FORGOT_MIN_RESPONSE_MS: '0', THROTTLE_RATE_LIMIT: '0' });
+const stack = useLocalStack({
+  FORGOT_MIN_RESPONSE_MS: '0',
+  CONFIRM_MIN_RESPONSE_MS: '0',
+  THROTTLE_RATE_LIMIT: '0',
+});
 
 interface HttpCase {
   readonly method: string;

@@ -36,6 +36,7 @@ describe('defaults', () => {
       passwordHistorySize: 5,
       revokeSessions: true,
       forgotMinResponseMs: 400,
+      confirmMinResponseMs: 400,
       logRetentionDays: 90,
     } satisfies PasswordResetConfig);
   });
@@ -115,6 +116,7 @@ describe('invalid values fail with a message naming the key', () => {
     ['passwordHistorySize', { passwordHistorySize: 25 }],
     ['revokeSessions', { revokeSessions: 1 }],
     ['forgotMinResponseMs', { forgotMinResponseMs: -1 }],
+    ['confirmMinResponseMs', { confirmMinResponseMs: 5_001 }],
     ['logRetentionDays', { logRetentionDays: 10 }],
   ])('%s: %j', (key, context) => {
     // Act

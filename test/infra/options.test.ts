@@ -27,6 +27,7 @@ const FULL = {
   passwordHistorySize: 0,
   revokeSessions: false,
   forgotMinResponseMs: 250,
+  confirmMinResponseMs: 300,
   logRetentionDays: 30,
 };
 
@@ -179,6 +180,15 @@ describe('limits', () => {
 
   it('set the forgot timing floor', () => {
     expect(variables(full, 'forgot-password').FORGOT_MIN_RESPONSE_MS).toBe('250');
+  });
+
+  it('set the confirm timing floor', () => {
+    expect(variables(full, 'confirm-forgot-password').CONFIRM_MIN_RESPONSE_MS).toBe('300');
+  });
+
+  it("give confirm the configured pool's password length", () => {
+    const policy = JSON.parse(String(variables(full, 'confirm-forgot-password').PASSWORD_POLICY));
+    expect(policy.MinimumLength).toBe(12);
   });
 });
 

@@ -250,12 +250,29 @@ describe('environment (contract section 5)', () => {
     });
   });
 
-  it('gives confirm the client id, the secret ARN and the origins', () => {
+  it('gives confirm the client id, the secret ARN, the origins, the timing floor and the password policy', () => {
     expect(variables('confirm-forgot-password')).toEqual({
       USER_POOL_CLIENT_ID: { Ref: id(stack.userPoolClient) },
       CLIENT_SECRET_ID: { Ref: id(stack.clientSecret) },
       ALLOWED_ORIGINS: '',
+      CONFIRM_MIN_RESPONSE_MS: '400',
+      PASSWORD_POLICY: expect.any(String),
     });
+  });
+
+  it("gives confirm the pool's own password policy, rule for rule", () => {
+    const pools = Object.values(template.findResources('AWS::Cognito::UserPool'));
+    const poolPolicy = pools[0]?.Properties.Policies.PasswordPolicy as Record<string, unknown>;
+    const variable = JSON.parse(String(variables('confirm-forgot-password').PASSWORD_POLICY));
+    expect(pools).toHaveLength(1);
+    expect(variable).toEqual({
+      MinimumLength: poolPolicy.MinimumLength,
+      RequireUppercase: poolPolicy.RequireUppercase,
+      RequireLowercase: poolPolicy.RequireLowercase,
+      RequireNumbers: poolPolicy.RequireNumbers,
+      RequireSymbols: poolPolicy.RequireSymbols,
+    });
+    expect(variable.MinimumLength).toBe(15);
   });
 
   it('gives the trigger the bus and the revocation switch, and no sender when none is configured', () => {

@@ -75,7 +75,11 @@ async function memory(): Promise<MemoryReport> {
 }
 
 // Stage throttling off: this run measures the stack, not API Gateway's limits.
-const stack = useLocalStack({ FORGOT_MIN_RESPONSE_MS: '0', THROTTLE_RATE_LIMIT: '0' });
+const stack = useLocalStack({
+  FORGOT_MIN_RESPONSE_MS: '0',
+  CONFIRM_MIN_RESPONSE_MS: '0',
+  THROTTLE_RATE_LIMIT: '0',
+});
 
 interface Tally {
   readonly unexpected: string[];

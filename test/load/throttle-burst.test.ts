@@ -140,6 +140,7 @@ describe('a burst over API Gateway stage throttling, through the local stack', (
     // The cdk.json limits (no override), the timing floor off so the burst is a real burst.
     stack = await startLocalStack({
       FORGOT_MIN_RESPONSE_MS: '0',
+      CONFIRM_MIN_RESPONSE_MS: '0',
       THROTTLE_RATE_LIMIT: '',
       THROTTLE_BURST_LIMIT: '',
     });

@@ -89,6 +89,7 @@ export async function loadApiHandler(name: ApiFunctionName, env: ApiEnv): Promis
   setEnv('CLIENT_SECRET_ID', FAKE_SECRET_ID);
   setEnv('ALLOWED_ORIGINS', env.allowedOrigins ?? ALLOWED_ORIGIN);
   setEnv('FORGOT_MIN_RESPONSE_MS', String(env.minResponseMs ?? 0));
+  setEnv('CONFIRM_MIN_RESPONSE_MS', String(env.minResponseMs ?? 0));
   setEnv('AWS_LAMBDA_FUNCTION_NAME', name);
   for (const [key, value] of Object.entries(env.extra ?? {})) setEnv(key, value);
   vi.resetModules();
