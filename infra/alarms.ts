@@ -117,7 +117,25 @@ export function createAlarms(
       10,
       `${service} passed on Cognito's throttling 10 or more times in 5 minutes: the account-wide recovery quota (30/s) is being reached.`,
     );
+    alarm(
+      `${id}UserLimitAlarm`,
+      handlerMetric('UserLimitReached', { service }),
+      20,
+      `${service}: Cognito refused 20 or more requests in 5 minutes because a user reached its attempt limit (callers are told nothing: the answer is the one an unknown account gets). A campaign against many accounts, or one user locked out; see the function's logs.`,
+    );
   }
+  alarm(
+    'ConfirmForgotPasswordInvalidCodeAlarm',
+    handlerMetric('Problem', { service: 'confirm-forgot-password', code: 'INVALID_CODE' }),
+    100,
+    'confirm-forgot-password answered INVALID_CODE 100 or more times in 5 minutes: codes are being guessed (the WAF rate rule limits each IP; a spread-out campaign shows here first).',
+  );
+  alarm(
+    'ForgotPasswordDeliveryFailedAlarm',
+    handlerMetric('Problem', { service: 'forgot-password', code: 'DELIVERY_FAILED' }),
+    3,
+    'forgot-password answered DELIVERY_FAILED 3 or more times in 5 minutes: Cognito cannot send codes (sender quota reached, SES identity or sandbox, custom-message trigger failing), so nobody can reset.',
+  );
   for (const metricName of ['SessionsRevokeFailed', 'NotificationFailed', 'EventPublishFailed']) {
     alarm(
       `PostConfirmation${metricName}Alarm`,

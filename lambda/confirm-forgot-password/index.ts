@@ -10,6 +10,7 @@
  * (`withClientSecret`) and maps the outcome.
  */
 import '../shared/secret-prefetch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ConfirmForgotPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createApiHandler, type OperationContext } from '../shared/api-handler';
@@ -21,7 +22,7 @@ import {
   type ConfirmForgotPasswordRequest,
   ConfirmForgotPasswordRequestSchema,
 } from '../shared/request-schema';
-import { confirmFailureProblem } from '../shared/upstream-errors';
+import { confirmFailureProblem, isPerUserLimit } from '../shared/upstream-errors';
 
 const runtime = createHandlerRuntime('confirm-forgot-password');
 
@@ -46,6 +47,11 @@ async function confirmForgotPassword(
     return { statusCode: 204, body: '' };
   } catch (error) {
     if (error instanceof ProblemError) throw error;
+    // A user's attempt limit answers the one INVALID_CODE (only an existing account reaches it);
+    // operators still see it counted.
+    if (isPerUserLimit(error)) {
+      runtime.observability.metrics.addMetric('UserLimitReached', MetricUnit.Count, 1);
+    }
     throw confirmFailureProblem(error);
   }
 }

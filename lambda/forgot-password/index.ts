@@ -8,6 +8,7 @@
  * outcome.
  */
 import '../shared/secret-prefetch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ForgotPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createApiHandler, type OperationContext } from '../shared/api-handler';
@@ -19,7 +20,7 @@ import { errorName, forgotFailureOutcome } from '../shared/upstream-errors';
 import { accepted } from './accepted';
 
 const runtime = createHandlerRuntime('forgot-password');
-const { logger } = runtime.observability;
+const { logger, metrics } = runtime.observability;
 
 async function forgotPassword(
   body: ForgotPasswordRequest,
@@ -42,6 +43,14 @@ async function forgotPassword(
     if (error instanceof ProblemError) throw error;
     const outcome = forgotFailureOutcome(error);
     if (outcome.kind === 'problem') throw outcome.problem;
+    if (outcome.cause === 'user-limit') {
+      // Only an existing account reaches it: the caller gets the same 202, operators a count.
+      metrics.addMetric('UserLimitReached', MetricUnit.Count, 1);
+      logger.info('Cognito refused ForgotPassword: a user reached its attempt limit', {
+        upstream: outcome.upstream,
+      });
+      return accepted();
+    }
     logger.warn(
       'Cognito answered ForgotPassword with a user-existence error: the user pool should enable PreventUserExistenceErrors',
       { upstream: errorName(error) },

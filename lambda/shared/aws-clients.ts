@@ -6,8 +6,8 @@
  * Retry policy per operation:
  * - Cognito `ForgotPassword` / `ConfirmForgotPassword`: one attempt. A retried ForgotPassword can
  *   send the user a second code; a retried ConfirmForgotPassword whose first attempt succeeded
- *   fails with a code error; `LimitExceededException` (which the standard strategy retries) only
- *   gets worse with retries. The caller gets 429/503 and decides.
+ *   fails with a code error; `LimitExceededException` (a user's attempt limit, which the standard strategy
+ *   retries) only gets worse with retries. The caller gets its answer and decides.
  * - Secrets Manager `GetSecretValue`: the SDK's standard three attempts; it is an idempotent read.
  *
  * Timeouts: a short connection timeout (a dead endpoint is found quickly) and a request timeout

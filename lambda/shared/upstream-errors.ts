@@ -143,11 +143,25 @@ export function problemForSecretError(error: unknown, budgetSpent: boolean): Pro
   return new ProblemError('INTERNAL', { upstream });
 }
 
-const THROTTLED = new Set([
-  'LimitExceededException',
-  'TooManyFailedAttemptsException',
-  'TooManyRequestsException',
-]);
+/** Cognito's quotas for the account or the API: the same for every caller and every account. */
+const THROTTLED = new Set(['TooManyRequestsException']);
+/**
+ * Cognito's limits for one user (attempts per user: "Attempt limit exceeded, please try after
+ * some time."): only an existing account can reach them, so passing them on as a 429 would tell
+ * an attacker that the account exists. They answer what an unknown account gets instead.
+ */
+const PER_USER_LIMITS = new Set(['LimitExceededException', 'TooManyFailedAttemptsException']);
+
+/**
+ * Whether Cognito refused because one user reached its attempt limit: counted apart
+ * (`UserLimitReached`), because the caller is told nothing about it.
+ *
+ * @example
+ * isPerUserLimit({ name: 'LimitExceededException' }) // true
+ */
+export function isPerUserLimit(error: unknown): boolean {
+  return PER_USER_LIMITS.has(errorName(error));
+}
 const TRIGGER_FAILED = new Set([
   'UserLambdaValidationException',
   'UnexpectedLambdaException',
@@ -157,12 +171,18 @@ const TRIGGER_FAILED = new Set([
 /** What a failed `ForgotPassword` answers: a problem, or the generic 202 (anti-enumeration). */
 export type ForgotFailureOutcome =
   | { readonly kind: 'problem'; readonly problem: ProblemError }
-  | { readonly kind: 'generic-accepted'; readonly upstream: string };
+  | {
+      readonly kind: 'generic-accepted';
+      readonly upstream: string;
+      /** Why: a pool that reveals user existence, or one user's attempt limit. */
+      readonly cause: 'user-existence' | 'user-limit';
+    };
 
 /**
  * `ForgotPassword` errors. Unknown user, disabled user and "no verified contact" answer the same
  * 202 as success, since with `PreventUserExistenceErrors` off these errors are exactly what would
- * let a caller enumerate accounts.
+ * let a caller enumerate accounts; so does one user's attempt limit, which only an existing
+ * account can reach.
  *
  * @example
  * forgotFailureOutcome(new UserNotFoundException(...)) // { kind: 'generic-accepted', ... }
@@ -174,8 +194,10 @@ export function forgotFailureOutcome(error: unknown): ForgotFailureOutcome {
     (upstream === 'NotAuthorizedException' && !isSecretHashRejection(error)) ||
     isNoVerifiedContact(error)
   ) {
-    return { kind: 'generic-accepted', upstream };
+    return { kind: 'generic-accepted', upstream, cause: 'user-existence' };
   }
+  if (PER_USER_LIMITS.has(upstream))
+    return { kind: 'generic-accepted', upstream, cause: 'user-limit' };
   if (upstream === 'CodeDeliveryFailureException' || TRIGGER_FAILED.has(upstream)) {
     return problem('DELIVERY_FAILED', upstream);
   }
@@ -184,8 +206,8 @@ export function forgotFailureOutcome(error: unknown): ForgotFailureOutcome {
 
 /**
  * `ConfirmForgotPassword` errors. Every "this reset cannot proceed for this user" answer is the
- * one `INVALID_CODE` body, so that a wrong code, an expired code, an unknown user and a disabled
- * user look identical.
+ * one `INVALID_CODE` body, so that a wrong code, an expired code, an unknown user, a disabled
+ * user and a user at Cognito's attempt limit look identical.
  *
  * @example
  * confirmFailureProblem({ name: 'ExpiredCodeException' }).code // 'INVALID_CODE'
@@ -197,6 +219,8 @@ export function confirmFailureProblem(error: unknown): ProblemError {
     case 'ExpiredCodeException':
     case 'UserNotFoundException':
     case 'UserNotConfirmedException':
+    case 'LimitExceededException':
+    case 'TooManyFailedAttemptsException':
       return new ProblemError('INVALID_CODE', { upstream });
     case 'NotAuthorizedException':
       return isSecretHashRejection(error)

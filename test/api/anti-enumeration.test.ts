@@ -236,7 +236,8 @@ describe('forgot: the timing floor', () => {
     ],
     [
       'a throttled request',
-      () => cognito.on(ForgotPasswordCommand).rejects(cognitoError('LimitExceededException', 'x')),
+      () =>
+        cognito.on(ForgotPasswordCommand).rejects(cognitoError('TooManyRequestsException', 'x')),
       429,
     ],
   ])('holds %s to at least the floor', async (_, prepare, status) => {

@@ -64,13 +64,6 @@ const SECRET_HASH_MISSING =
 /** Rows both operations share. */
 const COMMON_ROWS: readonly Row[] = [
   {
-    when: 'LimitExceededException',
-    error: () => cognitoError('LimitExceededException'),
-    status: 429,
-    code: 'TOO_MANY_REQUESTS',
-    retryAfter: '5',
-  },
-  {
     when: 'TooManyRequestsException',
     error: () => cognitoError('TooManyRequestsException', 'Rate exceeded', 429),
     status: 429,
@@ -267,12 +260,19 @@ const CONFIRM_ROWS: readonly Row[] = [
     status: 400,
     code: 'PASSWORD_REUSED',
   },
+  // One user's attempt limits: only an existing account reaches them (issue 11 item 5).
+  {
+    when: 'LimitExceededException (a user at its attempt limit)',
+    error: () =>
+      cognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.'),
+    status: 400,
+    code: 'INVALID_CODE',
+  },
   {
     when: 'TooManyFailedAttemptsException',
     error: () => cognitoError('TooManyFailedAttemptsException'),
-    status: 429,
-    code: 'TOO_MANY_REQUESTS',
-    retryAfter: '5',
+    status: 400,
+    code: 'INVALID_CODE',
   },
   {
     when: 'UserLambdaValidationException (trigger)',
@@ -392,6 +392,18 @@ describe('forgot-password: errors that would reveal an account answer the generi
     {
       when: 'InvalidParameterException (no verified email or phone)',
       error: () => cognitoError('InvalidParameterException', NO_VERIFIED_CONTACT),
+    },
+    {
+      when: 'LimitExceededException (a user at its attempt limit)',
+      error: () =>
+        cognitoError(
+          'LimitExceededException',
+          'Attempt limit exceeded, please try after some time.',
+        ),
+    },
+    {
+      when: 'TooManyFailedAttemptsException',
+      error: () => cognitoError('TooManyFailedAttemptsException'),
     },
   ])('$when answers the normal 202', async ({ error }) => {
     // Prepare

@@ -137,8 +137,14 @@ describe('over real HTTP', () => {
     [
       'does not retry a throttled ForgotPassword (a retry could send a second code)',
       'forgot-password',
-      { status: 400, type: 'LimitExceededException', message: 'slow down' },
+      { status: 400, type: 'TooManyRequestsException', message: 'slow down' },
       { statusCode: 429, code: 'TOO_MANY_REQUESTS' },
+    ],
+    [
+      "does not retry a ForgotPassword at a user's attempt limit, and answers the normal 202",
+      'forgot-password',
+      { status: 400, type: 'LimitExceededException', message: 'Attempt limit exceeded' },
+      { statusCode: 202, code: undefined },
     ],
     [
       'does not retry a ConfirmForgotPassword that failed with a 5xx',

@@ -6,11 +6,14 @@
  */
 import {
   AdminUserGlobalSignOutCommand,
+  CodeDeliveryFailureException,
+  CodeMismatchException,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ForgotPasswordCommand,
   LimitExceededException,
   ResourceNotFoundException,
+  TooManyRequestsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -115,14 +118,30 @@ beforeAll(async () => {
     ),
     await invokeApi(
       'forgot-password',
+      new TooManyRequestsException({ message: 'Too many requests.', $metadata: {} }),
+    ),
+    await invokeApi(
+      'confirm-forgot-password',
+      new TooManyRequestsException({ message: 'Too many requests.', $metadata: {} }),
+    ),
+    await invokeApi(
+      'forgot-password',
       new LimitExceededException({ message: 'Attempt limit exceeded.', $metadata: {} }),
     ),
     await invokeApi(
       'confirm-forgot-password',
       new LimitExceededException({ message: 'Attempt limit exceeded.', $metadata: {} }),
     ),
+    await invokeApi(
+      'confirm-forgot-password',
+      new CodeMismatchException({ message: 'Invalid verification code.', $metadata: {} }),
+    ),
+    await invokeApi(
+      'forgot-password',
+      new CodeDeliveryFailureException({ message: 'Unable to deliver.', $metadata: {} }),
+    ),
   ];
-  expect(statuses).toEqual([500, 500, 429, 429]);
+  expect(statuses).toEqual([500, 500, 429, 429, 202, 400, 400, 502]);
 
   cognito.reset();
   cognito.on(AdminUserGlobalSignOutCommand).rejects(new Error('AccessDeniedException'));
@@ -148,7 +167,7 @@ afterAll(() => {
 });
 
 describe('alarms on the handlers’ metrics', () => {
-  it('exist for INTERNAL, throttling and every trigger effect failure', () => {
+  it('exist for INTERNAL, throttling, attempt limits, code guessing, delivery and every trigger effect failure', () => {
     expect(watched.map((metric) => metric.metricName).sort()).toEqual([
       'EventPublishFailed',
       'NotificationFailed',
@@ -156,7 +175,11 @@ describe('alarms on the handlers’ metrics', () => {
       'Problem',
       'Problem',
       'Problem',
+      'Problem',
+      'Problem',
       'SessionsRevokeFailed',
+      'UserLimitReached',
+      'UserLimitReached',
     ]);
   });
 

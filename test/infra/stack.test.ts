@@ -794,7 +794,23 @@ describe('alarms', () => {
     expect(byMetric.Errors).toMatchObject({ Statistic: 'Sum', Threshold: 1 });
   });
 
+  it.each([
+    ['UserLimitReached', { service: 'forgot-password' }, 20],
+    ['UserLimitReached', { service: 'confirm-forgot-password' }, 20],
+    ['Problem', { service: 'confirm-forgot-password', code: 'INVALID_CODE' }, 100],
+    ['Problem', { service: 'forgot-password', code: 'DELIVERY_FAILED' }, 3],
+  ])('watch %s %j (at %i in 5 minutes)', (metricName, dimensions, threshold) => {
+    const matching = alarms().filter(
+      (alarm) =>
+        alarm.MetricName === metricName &&
+        JSON.stringify(Object.entries(dimensionsOf(alarm)).sort()) ===
+          JSON.stringify(Object.entries(dimensions).sort()),
+    );
+    expect(matching).toHaveLength(1);
+    expect(matching[0]).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: threshold });
+  });
+
   it('contains no other alarm than those above', () => {
-    expect(alarms()).toHaveLength(7 + 1 + 3 * FUNCTION_NAMES.length);
+    expect(alarms()).toHaveLength(7 + 4 + 1 + 3 * FUNCTION_NAMES.length);
   });
 });

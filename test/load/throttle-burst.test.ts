@@ -5,7 +5,9 @@
  *   emulates it per method with the CDK context's limits from `cdk.json`), driven by autocannon;
  * - Cognito's account-recovery quota behind it: the handlers driven directly against a loopback
  *   Cognito that enforces the quota as Cognito does (30 requests/s, token bucket) and answers
- *   `LimitExceededException` past it; the handlers must not amplify the overload with retries.
+ *   `TooManyRequestsException` past it (its quota error; `LimitExceededException` is one user's
+ *   attempt limit, which answers like an unknown account); the handlers must not amplify the
+ *   overload with retries.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,11 +37,8 @@ function tokenBucket(rate: number, normal: () => Answer) {
     last = current;
     if (tokens < 1) {
       return {
-        status: 400,
-        body: {
-          __type: 'LimitExceededException',
-          message: 'Attempt limit exceeded, please try after some time.',
-        },
+        status: 429,
+        body: { __type: 'TooManyRequestsException', message: 'Too many requests' },
       };
     }
     tokens -= 1;
@@ -52,7 +51,7 @@ const aws = useApiFakes(() => {
   return {
     ForgotPassword: () => {
       const answer = limited();
-      return answer.status === 400 ? answer : { body: { CodeDeliveryDetails: FAKE_DELIVERY } };
+      return answer.status === 429 ? answer : { body: { CodeDeliveryDetails: FAKE_DELIVERY } };
     },
     ConfirmForgotPassword: limited,
   };
