@@ -112,6 +112,13 @@ export function parseConfig(lookup: (key: string) => unknown): PasswordResetConf
   if (sesRegion !== undefined && senderAddress === undefined) {
     throw new ConfigurationError('sesRegion', 'is only meaningful together with "senderAddress"');
   }
+  const sandbox = boolean(lookup, 'sandbox');
+  if (senderAddress === undefined && !sandbox) {
+    throw new ConfigurationError(
+      'senderAddress',
+      'is required outside a sandbox: without it Cognito sends codes through its default sender (about 50 emails a day for the whole account, which one caller within the WAF limit exhausts in minutes, blocking every reset) and no one is told their password changed. Either give a verified SES identity (-c senderAddress=no-reply@your-domain.example) or try the stack out with -c sandbox=true',
+    );
+  }
   const throttleRateLimit = integer(lookup, 'throttleRateLimit', 1, 10_000);
   if (2 * throttleRateLimit >= COGNITO_ACCOUNT_RECOVERY_QUOTA_RPS) {
     throw new ConfigurationError(
@@ -144,7 +151,7 @@ export function parseConfig(lookup: (key: string) => unknown): PasswordResetConf
     throttleRateLimit,
     throttleBurstLimit: integer(lookup, 'throttleBurstLimit', 1, 5_000),
     alarmEmail: optionalEmail(lookup, 'alarmEmail'),
-    sandbox: boolean(lookup, 'sandbox'),
+    sandbox,
     passwordMinLength: integer(lookup, 'passwordMinLength', 8, 99),
     passwordHistorySize: integer(lookup, 'passwordHistorySize', 0, 24),
     revokeSessions: boolean(lookup, 'revokeSessions'),

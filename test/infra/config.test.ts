@@ -14,16 +14,32 @@ import {
   type PasswordResetConfig,
   parseConfig,
 } from '../../infra/config';
+import { TEST_SENDER } from './synth';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const from = (context: Record<string, unknown>) => parseConfig((key) => context[key]);
+/** The configuration from `context`, given the sender every deployment outside a sandbox needs. */
+const from = (context: Record<string, unknown>) =>
+  parseConfig((key) => ({ senderAddress: TEST_SENDER, ...context })[key]);
+/** The configuration from `context` alone. */
+const raw = (context: Record<string, unknown>) => parseConfig((key) => context[key]);
 
 describe('defaults', () => {
-  it('are secure and complete with no context at all', () => {
+  it('refuse a deployment without a sender outside a sandbox, naming the key and both ways on', () => {
+    // Act
+    const attempt = () => raw({});
+    // Assess
+    expect(attempt).toThrow(ConfigurationError);
+    expect(attempt).toThrow('cdk.json context "senderAddress"');
+    expect(attempt).toThrow(/verified SES identity \(-c senderAddress=.*-c sandbox=true/);
+    expect(raw({ sandbox: true }).senderAddress).toBeUndefined();
+    expect(raw({ senderAddress: TEST_SENDER }).senderAddress).toBe(TEST_SENDER);
+  });
+
+  it('are secure and complete with nothing but a sender', () => {
     expect(from({})).toEqual({
       allowedOrigins: [],
-      senderAddress: undefined,
-      sesIdentity: undefined,
+      senderAddress: TEST_SENDER,
+      sesIdentity: TEST_SENDER,
       sesRegion: undefined,
       threatProtection: 'off',
       wafRateLimit: 100,
@@ -54,7 +70,7 @@ describe('defaults', () => {
     for (const [key, value] of Object.entries(documented)) {
       expect(value ?? undefined, key).toEqual(CONFIG_DEFAULTS[key as keyof PasswordResetConfig]);
     }
-    expect(from(cdkJson.context)).toEqual(from({}));
+    expect(from({ ...cdkJson.context, senderAddress: TEST_SENDER })).toEqual(from({}));
   });
 });
 
@@ -99,7 +115,7 @@ describe('invalid values fail with a message naming the key', () => {
     ['allowedOrigins', { allowedOrigins: 42 }],
     ['senderAddress', { senderAddress: 'not-an-address' }],
     ['sesIdentity', { senderAddress: 'a@example.com', sesIdentity: 'other.com' }],
-    ['sesIdentity', { sesIdentity: 'example.com' }],
+    ['sesIdentity', { senderAddress: null, sandbox: true, sesIdentity: 'example.com' }],
     ['sesRegion', { senderAddress: 'a@example.com', sesRegion: 'Ireland' }],
     ['threatProtection', { threatProtection: 'on' }],
     ['threatProtection', { threatProtection: true }],
@@ -141,7 +157,11 @@ describe('invalid values fail with a message naming the key', () => {
       env: {
         ...process.env,
         CDK_OUTDIR: outdir,
-        CDK_CONTEXT_JSON: JSON.stringify({ wafRateLimit: 'lots' }),
+        CDK_CONTEXT_JSON: JSON.stringify({
+          senderAddress: TEST_SENDER,
+          sesRegion: 'eu-west-1',
+          wafRateLimit: 'lots',
+        }),
       },
     });
     // Assess

@@ -8,7 +8,7 @@ import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../infra/config';
 import { nagAcknowledgements } from '../../infra/nag-acknowledgements';
-import { synthesize } from './synth';
+import { synthesize, TEST_SENDER } from './synth';
 
 const FULL_CONTEXT = {
   allowedOrigins: ['https://app.example.com'],
@@ -34,7 +34,8 @@ function findings(app: App): string[] {
 }
 
 describe.each([
-  ['the default configuration', {}],
+  ['the default configuration (a sender, nothing else)', { senderAddress: TEST_SENDER }],
+  ['a sandbox without a sender', { sandbox: true, senderAddress: null }],
   ['a full configuration (SES, threat protection, CORS, alarm email)', FULL_CONTEXT],
 ])('cdk-nag on %s', (_label, context: Record<string, unknown>) => {
   let acknowledged: App;

@@ -1,6 +1,7 @@
 /**
- * PasswordResetStack with the default configuration (no context at all, as `npx cdk synth`
- * runs it): every property issue 4 asks for, asserted on the synthesized template.
+ * PasswordResetStack with the default configuration (no context but the sender every deployment
+ * outside a sandbox needs, as `npm run synth` runs it): every property issue 4 asks for, asserted
+ * on the synthesized template.
  */
 
 import type { CfnElement } from 'aws-cdk-lib';
@@ -17,7 +18,7 @@ import {
 } from '../../infra/password-reset-stack';
 import { PROBLEM_CATALOG, type ProblemCode } from '../../lambda/shared/problem-catalog';
 import { PROBLEM_CONTENT_TYPE, SECURITY_HEADERS } from '../../lambda/shared/security-headers';
-import { synthesize } from './synth';
+import { synthesize, TEST_ENV, TEST_SENDER } from './synth';
 import {
   environmentOf,
   findDependencyCycle,
@@ -28,11 +29,14 @@ import {
 
 let stack: PasswordResetStack;
 let template: Template;
+/** A sandbox without a sender: the only configuration that may use Cognito's default sender. */
+let sandboxed: { stack: PasswordResetStack; template: Template };
 const id = (construct: IConstruct) =>
   stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
 
 beforeAll(() => {
   ({ stack, template } = synthesize());
+  sandboxed = synthesize({ sandbox: true, senderAddress: null });
 });
 
 describe('the template as a whole', () => {
@@ -140,11 +144,11 @@ describe('user pool', () => {
     });
   });
 
-  it("sends with Cognito's default sender and warns at synth when no SES identity is configured", () => {
-    template.hasResourceProperties('AWS::Cognito::UserPool', {
+  it("sends with Cognito's default sender and warns at synth when a sandbox has no SES identity", () => {
+    sandboxed.template.hasResourceProperties('AWS::Cognito::UserPool', {
       EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT' },
     });
-    Annotations.fromStack(stack).hasWarning(
+    Annotations.fromStack(sandboxed.stack).hasWarning(
       '/PasswordResetStack',
       Match.stringLikeRegexp('No "senderAddress" configured'),
     );
@@ -275,11 +279,18 @@ describe('environment (contract section 5)', () => {
     expect(variable.MinimumLength).toBe(15);
   });
 
-  it('gives the trigger the bus and the revocation switch, and no sender when none is configured', () => {
+  it('gives the trigger the bus, the revocation switch and the sender', () => {
     expect(variables('post-confirmation')).toEqual({
       EVENT_BUS_NAME: { Ref: id(stack.eventBus) },
       REVOKE_SESSIONS: 'true',
+      NOTIFICATION_FROM: TEST_SENDER,
     });
+  });
+
+  it('gives the trigger no sender in a sandbox without one', () => {
+    const own = sandboxed.stack.functions['post-confirmation'].fn;
+    const sandboxId = sandboxed.stack.getLogicalId(own.node.defaultChild as CfnElement);
+    expect(environmentOf(sandboxed.template, sandboxId)).not.toHaveProperty('NOTIFICATION_FROM');
   });
 });
 
@@ -311,7 +322,7 @@ describe('IAM: each function may call exactly what it calls, on exactly its reso
     },
   );
 
-  it('post-confirmation: its logs, X-Ray, AdminUserGlobalSignOut on the pool, PutEvents on the bus', () => {
+  it('post-confirmation: its logs, X-Ray, AdminUserGlobalSignOut on the pool, PutEvents on the bus, SendEmail as the sender', () => {
     expect(grantsOfRole(template, id(stack.functions['post-confirmation'].role))).toEqual([
       {
         effect: 'Allow',
@@ -324,6 +335,22 @@ describe('IAM: each function may call exactly what it calls, on exactly its reso
         resources: [{ 'Fn::GetAtt': [id(stack.eventBus), 'Arn'] }],
       },
       logsGrant('post-confirmation'),
+      {
+        effect: 'Allow',
+        actions: ['ses:SendEmail'],
+        resources: [
+          {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                `:ses:${TEST_ENV.region}:${TEST_ENV.account}:identity/${TEST_SENDER}`,
+              ],
+            ],
+          },
+        ],
+      },
       xrayGrant,
     ]);
   });

@@ -14,6 +14,13 @@ import { PasswordResetStack } from '../../infra/password-reset-stack';
 /** A fixed environment, as `cdk deploy` has with credentials (offline synth has no account). */
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' } as const;
 
+/**
+ * Outside a sandbox the stack needs a sender (issue 11 item 12); the tests synthesize the
+ * production configuration with this one unless they set their own (or `senderAddress: null`).
+ */
+export const TEST_SENDER = 'no-reply@example.com';
+const DEPLOYABLE = { senderAddress: TEST_SENDER } as const;
+
 export interface Synthesized {
   readonly app: App;
   readonly stack: PasswordResetStack;
@@ -31,7 +38,10 @@ export function synthesize(
   options: { acknowledgeNagFindings?: boolean } = {},
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'password-reset-cdk-'));
-  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true, ...context } });
+  const app = new App({
+    outdir,
+    context: { 'aws:cdk:enable-asset-metadata': true, ...DEPLOYABLE, ...context },
+  });
   const config = parseConfig((key) => app.node.tryGetContext(key));
   const stack = new PasswordResetStack(app, 'PasswordResetStack', {
     config,
