@@ -1,6 +1,7 @@
 // The reference client: how a public client calls the password-reset API. It holds no secret
 // (the API computes SECRET_HASH), shows the API's problem `detail` to the user, and never keeps
-// the password: it is read from the field for one request and the field is cleared.
+// the password: it is read from the field for one request and the field is cleared. The new
+// password is typed twice and the two are compared here, before any request: only one is sent.
 const apiUrl = document.querySelector('meta[name="api-url"]').content.replace(/\/$/, '');
 const status = document.getElementById('status');
 const fieldErrors = document.getElementById('field-errors');
@@ -65,16 +66,42 @@ document.getElementById('forgot-form').addEventListener('submit', (event) => {
   });
 });
 
+const passwordAgainError = document.getElementById('confirm-password-again-error');
+
+/** Marks the repeated password as not matching (message) or clears the mark (no message). */
+function passwordMismatch(field, message) {
+  passwordAgainError.textContent = message ?? '';
+  if (message) field.setAttribute('aria-invalid', 'true');
+  else field.removeAttribute('aria-invalid');
+}
+
+document.getElementById('confirm-form').addEventListener('input', (event) => {
+  const { password, passwordAgain } = event.currentTarget.elements;
+  if (event.target === password || event.target === passwordAgain) passwordMismatch(passwordAgain);
+});
+
 document.getElementById('confirm-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const form = event.currentTarget;
-  const password = form.elements.password;
+  const { password, passwordAgain } = form.elements;
+  if (password.value !== passwordAgain.value) {
+    // Nothing is sent: the user fixes the fields first.
+    show('', '');
+    passwordMismatch(
+      passwordAgain,
+      'The two passwords do not match. Type the same new password in both fields.',
+    );
+    passwordAgain.focus();
+    return;
+  }
+  passwordMismatch(passwordAgain);
   const body = {
     username: form.elements.username.value.trim(),
     code: form.elements.code.value.trim(),
     password: password.value,
   };
   password.value = '';
+  passwordAgain.value = '';
   submit(form, async () => {
     const answer = await post('/password/confirm', body);
     body.password = '';
@@ -83,3 +110,6 @@ document.getElementById('confirm-form').addEventListener('submit', (event) => {
     show('success', 'Your password has been changed. You can now sign in with your new password.');
   });
 });
+
+// The buttons are disabled in the markup, so that without this script no form can be submitted.
+for (const button of document.querySelectorAll('form button')) button.disabled = false;

@@ -4,10 +4,10 @@
  * enforces the API's CORS exactly as for any public client.
  */
 
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser } from '../../local/seed';
 import { cognitoOf, errorNameOf, latestCode, signIn } from './http-client';
@@ -75,6 +75,37 @@ async function openPage(): Promise<Page> {
   return page;
 }
 
+/**
+ * The page in a browser with JavaScript off, as a user without it would have it, and every request
+ * that browser makes. `withoutCsp` serves it as if without its Content-Security-Policy (a copy of
+ * the page on another server), so that the markup alone is what keeps the values out of URLs.
+ */
+async function openPageWithoutJavaScript(withoutCsp: boolean) {
+  if (!browser) throw new Error('the browser did not start');
+  const context = await browser.newContext({ javaScriptEnabled: false, bypassCSP: withoutCsp });
+  const requests: Request[] = [];
+  context.on('request', (request) => requests.push(request));
+  const page = await context.newPage();
+  await page.goto(info().clientPageUrl);
+  return { page, requests, close: () => context.close() };
+}
+
+/** Every request `page` makes from now on. */
+function recordRequests(page: Page): Request[] {
+  const requests: Request[] = [];
+  page.on('request', (request) => requests.push(request));
+  return requests;
+}
+
+/** The URLs among `urls` that hold any of `values`, as typed or URL-encoded. */
+function urlsHolding(urls: readonly string[], values: readonly string[]): string[] {
+  return urls.filter((url) =>
+    values.some((value) => url.includes(value) || url.includes(encodeURIComponent(value))),
+  );
+}
+
+const MISMATCH = 'The two passwords do not match. Type the same new password in both fields.';
+
 async function newUser(): Promise<{ email: string; password: string }> {
   const user = {
     email: `page-${randomUUID()}@example.com`,
@@ -95,6 +126,7 @@ describe('the reference reset page', () => {
     const user = await newUser();
     const newPassword = `page-new-password-${randomUUID()}`;
     const page = await openPage();
+    const requests = recordRequests(page);
 
     // Act: request a code
     await page.fill('#forgot-username', user.email);
@@ -105,15 +137,23 @@ describe('the reference reset page', () => {
     expect(await page.inputValue('#confirm-username')).toBe(user.email);
     await page.fill('#confirm-code', code);
     await page.fill('#confirm-password', newPassword);
+    await page.fill('#confirm-password-again', newPassword);
     await page.click('#confirm-form button');
     await expect
-      .poll(() => page.textContent('#status'))
+      .poll(() => page.textContent('#status'), { timeout: 15_000 })
       .toContain('Your password has been changed');
     await page.screenshot({ path: join(ARTIFACTS, 'reference-page-success.png'), fullPage: true });
 
-    // Assess
+    // Assess: the API got the one password, once; the page keeps neither copy
+    const confirms = requests.filter(
+      (request) => request.method() === 'POST' && request.url().endsWith('/password/confirm'),
+    );
+    expect(confirms.map((request) => request.postDataJSON())).toEqual([
+      { username: user.email, code, password: newPassword },
+    ]);
     expect(await page.getAttribute('#status', 'class')).toBe('success');
     expect(await page.inputValue('#confirm-password')).toBe('');
+    expect(await page.inputValue('#confirm-password-again')).toBe('');
     const stored = await page.evaluate(
       () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
     );
@@ -137,8 +177,10 @@ describe('the reference reset page', () => {
     const code = await latestCode(info(), user.email);
 
     // Act
+    const newPassword = `page-new-password-${randomUUID()}`;
     await page.fill('#confirm-code', code === '000000' ? '111111' : '000000');
-    await page.fill('#confirm-password', `page-new-password-${randomUUID()}`);
+    await page.fill('#confirm-password', newPassword);
+    await page.fill('#confirm-password-again', newPassword);
     await page.click('#confirm-form button');
     await expect.poll(() => page.getAttribute('#status', 'class')).toBe('error');
     await page.screenshot({
@@ -153,4 +195,145 @@ describe('the reference reset page', () => {
     expect((await signIn(info(), user.email, user.password)).AuthenticationResult).toBeDefined();
     await page.close();
   });
+
+  it('refuses two different new passwords on the page, and sends nothing until they match', async () => {
+    // Prepare: a real code, so that a request sent with either password would reset the password
+    const user = await newUser();
+    const newPassword = `page-new-password-${randomUUID()}`;
+    const page = await openPage();
+    const requests = recordRequests(page);
+    const again = page.getByLabel('Repeat the new password');
+    expect(await again.count()).toBe(1);
+    expect({
+      type: await again.getAttribute('type'),
+      autocomplete: await again.getAttribute('autocomplete'),
+      required: await again.getAttribute('required'),
+    }).toEqual({ type: 'password', autocomplete: 'new-password', required: '' });
+    await page.fill('#forgot-username', user.email);
+    await page.click('#forgot-form button');
+    await expect
+      .poll(() => page.textContent('#status'), { timeout: 15_000 })
+      .toContain('If an account matches');
+    const code = await latestCode(info(), user.email);
+
+    // Act: two passwords that differ
+    await page.fill('#confirm-code', code);
+    await page.fill('#confirm-password', newPassword);
+    await again.fill(`${newPassword}-typo`);
+    await page.click('#confirm-form button');
+
+    // Assess: an error on the repeated field, announced, and nothing sent
+    await expect.poll(() => page.textContent('#confirm-password-again-error')).toBe(MISMATCH);
+    expect(await again.getAttribute('aria-invalid')).toBe('true');
+    expect(await again.getAttribute('aria-describedby')).toBe('confirm-password-again-error');
+    expect(await page.getAttribute('#confirm-password-again-error', 'aria-live')).toBe('polite');
+    expect(await page.evaluate('document.activeElement.id')).toBe('confirm-password-again');
+    await page.screenshot({
+      path: join(ARTIFACTS, 'reference-page-password-mismatch.png'),
+      fullPage: true,
+    });
+
+    // Act: the user corrects the repeated password and sends again
+    await again.fill(newPassword);
+    expect(await again.getAttribute('aria-invalid')).toBeNull();
+    expect(await page.textContent('#confirm-password-again-error')).toBe('');
+    await page.click('#confirm-form button');
+    await expect
+      .poll(() => page.textContent('#status'), { timeout: 15_000 })
+      .toContain('Your password has been changed');
+
+    // Assess: the one request to /password/confirm is the matching one (had the first attempt sent
+    // anything, it would be recorded before it, and would have used the code up)
+    const confirms = requests.filter((request) => request.url().endsWith('/password/confirm'));
+    expect(confirms.map((request) => [request.method(), request.postDataJSON()])).toEqual([
+      ['POST', { username: user.email, code, password: newPassword }],
+    ]);
+    expect(
+      (await signIn(info(), user.email, newPassword)).AuthenticationResult?.AccessToken,
+    ).toBeTruthy();
+    await page.close();
+  }, 60_000);
+
+  const FORMS = [
+    {
+      form: 'forgot',
+      fields: () => ({ '#forgot-username': `nojs-${randomUUID()}@example.com` }),
+    },
+    {
+      form: 'confirm',
+      fields: () => {
+        const password = `nojs-password-${randomUUID()}`;
+        return {
+          '#confirm-username': `nojs-${randomUUID()}@example.com`,
+          '#confirm-code': String(randomInt(100_000, 1_000_000)),
+          '#confirm-password': password,
+          '#confirm-password-again': password,
+        };
+      },
+    },
+  ] as const;
+
+  it.each(FORMS)(
+    'without JavaScript, the $form form puts none of its values in a URL',
+    async ({ form, fields }) => {
+      // The page as served, then as if served without its CSP: the markup alone must hold.
+      for (const withoutCsp of [true, false]) {
+        // Prepare
+        const values = fields();
+        const { page, requests, close } = await openPageWithoutJavaScript(withoutCsp);
+        try {
+          const urls = () => [page.url(), ...requests.map((request) => request.url())];
+          const outsideTheBrowser = () =>
+            requests.filter(
+              (request) => request.method() !== 'GET' || new URL(request.url()).search !== '',
+            );
+          expect(await page.isVisible('.notice')).toBe(true);
+          expect(await page.textContent('.notice')).toBe(
+            'This page needs JavaScript to reset your password.',
+          );
+          for (const [selector, value] of Object.entries(values)) await page.fill(selector, value);
+          const last = Object.keys(values).at(-1) ?? '';
+
+          // Act / Assess: the ways a user submits a form submit nothing (Playwright waits for any
+          // navigation an action starts)
+          const nothingSubmitted = (how: string) => {
+            expect({ withoutCsp, how, leaks: urlsHolding(urls(), Object.values(values)) }).toEqual({
+              withoutCsp,
+              how,
+              leaks: [],
+            });
+            expect({ withoutCsp, how, url: page.url() }).toEqual({
+              withoutCsp,
+              how,
+              url: new URL(info().clientPageUrl).href,
+            });
+            expect(outsideTheBrowser()).toEqual([]);
+          };
+          await page.press(last, 'Enter', { timeout: 15_000 });
+          nothingSubmitted('Enter');
+          await page.click(`#${form}-form button`, { force: true, timeout: 15_000 });
+          nothingSubmitted('click');
+
+          // Act: a submission made anyway (say, by a password manager's auto-submit)
+          await Promise.all([
+            page.waitForEvent('framenavigated', { timeout: 15_000 }),
+            page.locator(`#${form}-form`).evaluate((element) => {
+              (element as unknown as { requestSubmit(): void }).requestSubmit();
+            }),
+          ]);
+
+          // Assess: it went nowhere, and the values stayed in no URL
+          expect({ withoutCsp, leaks: urlsHolding(urls(), Object.values(values)) }).toEqual({
+            withoutCsp,
+            leaks: [],
+          });
+          expect(page.url()).toBe('about:blank');
+          expect(outsideTheBrowser()).toEqual([]);
+        } finally {
+          await close();
+        }
+      }
+    },
+    60_000,
+  );
 });
