@@ -48,6 +48,11 @@ export interface PasswordResetConfig {
   readonly forgotMinResponseMs: number;
   /** Timing floor of every confirm answer (contract section 3). */
   readonly confirmMinResponseMs: number;
+  /**
+   * Lifetime of the access and ID tokens the stack's app client issues, in minutes. A sign-out
+   * after a reset ends refresh tokens only; tokens already issued stay valid until they expire.
+   */
+  readonly tokenValidityMinutes: number;
   /** Retention of every log group the stack creates, in days. */
   readonly logRetentionDays: number;
 }
@@ -70,6 +75,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown
   revokeSessions: true,
   forgotMinResponseMs: 400,
   confirmMinResponseMs: 400,
+  tokenValidityMinutes: 15,
   logRetentionDays: 90,
 };
 
@@ -157,6 +163,8 @@ export function parseConfig(lookup: (key: string) => unknown): PasswordResetConf
     revokeSessions: boolean(lookup, 'revokeSessions'),
     forgotMinResponseMs: integer(lookup, 'forgotMinResponseMs', 0, 5_000),
     confirmMinResponseMs: integer(lookup, 'confirmMinResponseMs', 0, 5_000),
+    // Cognito's own range for access and ID tokens: 5 minutes to 1 day.
+    tokenValidityMinutes: integer(lookup, 'tokenValidityMinutes', 5, 1_440),
     logRetentionDays,
   };
 }

@@ -108,7 +108,7 @@ export class PasswordResetStack extends Stack {
     });
 
     this.userPool = this.createUserPool(config, removalPolicy, trigger.fn);
-    this.userPoolClient = this.createUserPoolClient();
+    this.userPoolClient = this.createUserPoolClient(config);
     this.clientSecret = new secretsmanager.Secret(this, 'ClientSecret', {
       description: `App client secret of the password-reset client (rotate with AddUserPoolClientSecret, see README.md, Deploy)`,
       secretObjectValue: { clientSecret: this.userPoolClient.userPoolClientSecret },
@@ -322,7 +322,7 @@ export class PasswordResetStack extends Stack {
     });
   }
 
-  private createUserPoolClient() {
+  private createUserPoolClient(config: PasswordResetConfig) {
     const client = this.userPool.addClient('PasswordResetClient', {
       generateSecret: true,
       preventUserExistenceErrors: true,
@@ -333,6 +333,10 @@ export class PasswordResetStack extends Stack {
       // OAuth: switch off Cognito's default flows (SRP, custom auth) and CDK's default OAuth grants.
       disableOAuth: true,
       authFlows: {},
+      // A sign-out after a reset ends refresh tokens only: short-lived access and ID tokens bound
+      // how long a stolen session outlives the reset (Cognito's default is an hour).
+      accessTokenValidity: Duration.minutes(config.tokenValidityMinutes),
+      idTokenValidity: Duration.minutes(config.tokenValidityMinutes),
     });
     // CDK omits an empty flow list, which makes Cognito enable its defaults; state the minimum
     // Cognito accepts (refresh only, useless without a flow that issues tokens).

@@ -12,7 +12,7 @@ export interface BudgetLimits {
   readonly revokeMs: number;
   /** Sending the notification (one call, its SDK retry included). */
   readonly notifyMs: number;
-  /** Publishing the event; kept in reserve while the first two run. */
+  /** Publishing the event; kept in reserve while the first two run, one after the other. */
   readonly publishMs: number;
   /** Left free before the function's own deadline, for the answer and the metrics to leave. */
   readonly marginMs: number;
@@ -20,14 +20,15 @@ export interface BudgetLimits {
 
 /**
  * Defaults: at most 3 s in the handler, so that a cold start (about 0.5-1 s of init on the
- * chosen memory) still leaves about a second of margin under Cognito's 5 s. Revoke and notify
- * run side by side in the first 1.8 s, the event gets the rest (at least 1.2 s).
+ * chosen memory) still leaves about a second of margin under Cognito's 5 s. Revoke, then notify
+ * (the notice says how the sign-out went), then publish (the event says how both went): a
+ * second each at most, each keeping the later ones' slices in reserve.
  */
 export const DEFAULT_BUDGET: BudgetLimits = {
   totalMs: 3_000,
-  revokeMs: 1_800,
-  notifyMs: 1_800,
-  publishMs: 1_200,
+  revokeMs: 1_000,
+  notifyMs: 1_000,
+  publishMs: 1_000,
   marginMs: 500,
 };
 

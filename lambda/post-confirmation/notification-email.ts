@@ -10,8 +10,11 @@ export interface NotificationFacts {
   readonly changedAt: Date;
   /** The reset's id, so that a repeat of the same notice can be recognised. */
   readonly resetId: string;
-  /** Whether the trigger is signing the user out everywhere (then the notice says so). */
-  readonly signsOutEverywhere: boolean;
+  /**
+   * What happened to the user's sessions, so that the notice says exactly that: signed out
+   * everywhere, a sign-out that failed, or sessions kept (`REVOKE_SESSIONS=false`).
+   */
+  readonly sessions: 'revoked' | 'revoke-failed' | 'kept';
 }
 
 /** A composed email, both parts carrying the same content. */
@@ -25,6 +28,21 @@ export interface NotificationEmail {
 
 /** The header naming the reset a notice belongs to. */
 export const RESET_ID_HEADER = 'X-Password-Reset-Id';
+
+/**
+ * What the notice says about the user's sessions. A sign-out ends the refresh tokens; an app
+ * that is already open keeps its current sign-in (its access token) until that expires, so the
+ * notice does not promise more than that.
+ */
+const SESSION_PARAGRAPHS: Readonly<Record<NotificationFacts['sessions'], readonly string[]>> = {
+  revoked: [
+    'For your security, you have been signed out on all your devices: sign in again with the new password. An app that is open right now may keep working until its current sign-in expires.',
+  ],
+  'revoke-failed': [
+    'We could not sign you out on your other devices automatically. If you did not make this change, sign out everywhere from the app (or ask our support to do it) as soon as you have reset your password again.',
+  ],
+  kept: [],
+};
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = [
@@ -64,18 +82,14 @@ export function formatUtc(instant: Date): string {
  * account's.
  *
  * @example
- * composeNotification({ changedAt: new Date(), resetId, signsOutEverywhere: true }).subject;
+ * composeNotification({ changedAt: new Date(), resetId, sessions: 'revoked' }).subject;
  * // => 'Your password was changed'
  */
 export function composeNotification(facts: NotificationFacts): NotificationEmail {
   const when = formatUtc(facts.changedAt);
   const paragraphs = [
     `The password of your account was changed on ${when}.`,
-    ...(facts.signsOutEverywhere
-      ? [
-          'For your security, you are being signed out on all your devices; sign in again with the new password.',
-        ]
-      : []),
+    ...SESSION_PARAGRAPHS[facts.sessions],
     'If you made this change, you do not need to do anything.',
     'If you did not make this change, someone else may have access to your email: secure your email ' +
       'account first (change its password), then reset your password again with "Forgot password" ' +

@@ -122,47 +122,50 @@ async function onPasswordReset(
       },
     );
 
-  const revoking = config.revokeSessions
+  // One after the other: the notice must say what really happened to the user's sessions, and
+  // the event what happened to both.
+  const sessionsRevoked = await (config.revokeSessions
     ? attempt(
         FAILURE_METRICS.revoke,
         'Revoking the sessions failed',
-        deadline.slice(budget.revokeMs, budget.publishMs),
+        deadline.slice(budget.revokeMs, budget.notifyMs + budget.publishMs),
         (signal) =>
           effects.revokeSessions(
             { userPoolId: event.userPoolId, userName: event.userName },
             signal,
           ),
       )
-    : skip(logger, 'Revoking the sessions is switched off (REVOKE_SESSIONS=false)');
+    : skip(logger, 'Revoking the sessions is switched off (REVOKE_SESSIONS=false)'));
 
   const from = config.notificationFrom;
   const email = verifiedEmailOf(attributes);
-  const notifying =
-    from === undefined
-      ? skip(logger, 'Notification skipped: no sender configured (NOTIFICATION_FROM)')
-      : email === undefined
-        ? skip(logger, 'Notification skipped: the user has no verified email address')
-        : attempt(
-            FAILURE_METRICS.notify,
-            'Sending the notification failed',
-            deadline.slice(budget.notifyMs, budget.publishMs),
-            (signal) =>
-              effects.sendNotification(
-                {
-                  from,
-                  to: email,
-                  region: config.notificationRegion,
-                  email: composeNotification({
-                    changedAt: new Date(startedAt),
-                    resetId,
-                    signsOutEverywhere: config.revokeSessions,
-                  }),
-                },
-                signal,
-              ),
-          );
-
-  const [sessionsRevoked, notified] = await Promise.all([revoking, notifying]);
+  const notified = await (from === undefined
+    ? skip(logger, 'Notification skipped: no sender configured (NOTIFICATION_FROM)')
+    : email === undefined
+      ? skip(logger, 'Notification skipped: the user has no verified email address')
+      : attempt(
+          FAILURE_METRICS.notify,
+          'Sending the notification failed',
+          deadline.slice(budget.notifyMs, budget.publishMs),
+          (signal) =>
+            effects.sendNotification(
+              {
+                from,
+                to: email,
+                region: config.notificationRegion,
+                email: composeNotification({
+                  changedAt: new Date(startedAt),
+                  resetId,
+                  sessions: !config.revokeSessions
+                    ? 'kept'
+                    : sessionsRevoked
+                      ? 'revoked'
+                      : 'revoke-failed',
+                }),
+              },
+              signal,
+            ),
+        ));
 
   const eventBusName = config.eventBusName;
   const published =

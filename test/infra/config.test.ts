@@ -53,6 +53,7 @@ describe('defaults', () => {
       revokeSessions: true,
       forgotMinResponseMs: 400,
       confirmMinResponseMs: 400,
+      tokenValidityMinutes: 15,
       logRetentionDays: 90,
     } satisfies PasswordResetConfig);
   });
@@ -133,6 +134,8 @@ describe('invalid values fail with a message naming the key', () => {
     ['revokeSessions', { revokeSessions: 1 }],
     ['forgotMinResponseMs', { forgotMinResponseMs: -1 }],
     ['confirmMinResponseMs', { confirmMinResponseMs: 5_001 }],
+    ['tokenValidityMinutes', { tokenValidityMinutes: 4 }],
+    ['tokenValidityMinutes', { tokenValidityMinutes: 1_441 }],
     ['logRetentionDays', { logRetentionDays: 10 }],
   ])('%s: %j', (key, context) => {
     // Act

@@ -28,6 +28,7 @@ const FULL = {
   revokeSessions: false,
   forgotMinResponseMs: 250,
   confirmMinResponseMs: 300,
+  tokenValidityMinutes: 10,
   logRetentionDays: 30,
 };
 
@@ -180,6 +181,14 @@ describe('limits', () => {
 
   it('set the forgot timing floor', () => {
     expect(variables(full, 'forgot-password').FORGOT_MIN_RESPONSE_MS).toBe('250');
+  });
+
+  it('set the app client access and ID token lifetime', () => {
+    full.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AccessTokenValidity: 10,
+      IdTokenValidity: 10,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
+    });
   });
 
   it('set the confirm timing floor', () => {

@@ -156,6 +156,14 @@ describe('user pool', () => {
 });
 
 describe('app client', () => {
+  it('issues access and ID tokens for 15 minutes, not Cognito default hour', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AccessTokenValidity: 15,
+      IdTokenValidity: 15,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
+    });
+  });
+
   it('has a generated secret, prevents user-existence errors, revokes tokens, propagates the caller IP', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: true,

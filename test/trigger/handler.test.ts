@@ -185,7 +185,7 @@ describe('a password reset revokes the sessions, notifies the user, then publish
     expect(Date.parse(detail.occurredAt as string)).toBeLessThanOrEqual(Date.now());
   });
 
-  it('revokes and notifies concurrently, and publishes only after both have settled', async () => {
+  it('revokes first, notifies only once the sign-out has settled, and publishes last', async () => {
     // Prepare
     const signOut = deferred<object>();
     const email = deferred<object>();
@@ -194,20 +194,35 @@ describe('a password reset revokes the sessions, notifies the user, then publish
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
     // Act
     const running = invoke();
-    await vi.waitFor(() => {
-      expect(cognito).toReceiveCommandTimes(AdminUserGlobalSignOutCommand, 1);
-      expect(ses).toReceiveCommandTimes(SendEmailCommand, 1);
-    });
-    const publishedEarly = eventBridge.commandCalls(PutEventsCommand).length;
+    await vi.waitFor(() => expect(cognito).toReceiveCommandTimes(AdminUserGlobalSignOutCommand, 1));
+    const emailedDuringSignOut = ses.commandCalls(SendEmailCommand).length;
     signOut.resolve({});
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const publishedAfterOne = eventBridge.commandCalls(PutEventsCommand).length;
+    await vi.waitFor(() => expect(ses).toReceiveCommandTimes(SendEmailCommand, 1));
+    const publishedDuringEmail = eventBridge.commandCalls(PutEventsCommand).length;
     email.resolve({ MessageId: 'm' });
     await running;
     // Assess
-    expect(publishedEarly).toBe(0);
-    expect(publishedAfterOne).toBe(0);
+    expect(emailedDuringSignOut).toBe(0);
+    expect(publishedDuringEmail).toBe(0);
     expect(eventBridge).toReceiveCommandTimes(PutEventsCommand, 1);
+  });
+
+  it.each([
+    ['succeeded', true, 'you have been signed out on all your devices'],
+    ['failed', false, 'could not sign you out on your other devices'],
+  ])('tells the user the sign-out %s, as it did', async (_, signOutWorks, says) => {
+    // Prepare
+    succeedEverywhere();
+    if (!signOutWorks) {
+      cognito.on(AdminUserGlobalSignOutCommand).rejects(new Error('InternalErrorException'));
+    }
+    // Act
+    await invoke();
+    // Assess
+    const simple = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple;
+    expect(simple?.Body?.Text?.Data).toContain(says);
+    expect(simple?.Body?.Html?.Data).toContain(says);
+    expect(publishedDetail().sessionsRevoked).toBe(signOutWorks);
   });
 
   it('returns the event unchanged and counts no failure (each attempted effect reports 0)', async () => {

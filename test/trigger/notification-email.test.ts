@@ -9,8 +9,8 @@ import {
 const facts = {
   changedAt: new Date('2026-11-26T19:05:02.123Z'),
   resetId: 'e0327691-af07-8e90-b272-a6e8632b00e1',
-  signsOutEverywhere: true,
-};
+  sessions: 'revoked',
+} as const;
 
 describe('formatUtc', () => {
   it.each([
@@ -46,11 +46,21 @@ describe('composeNotification', () => {
     expect(email.html).toContain(facts.resetId);
   });
 
-  it('mentions the sign-out only when sessions are being revoked', () => {
-    expect(email.text).toContain('signed out on all your devices');
-    expect(composeNotification({ ...facts, signsOutEverywhere: false }).text).not.toContain(
-      'signed out',
-    );
+  it.each([
+    ['revoked', /you have been signed out on all your devices/, /could not sign you out/],
+    ['revoke-failed', /could not sign you out on your other devices/, /have been signed out/],
+    ['kept', /^(?![\s\S]*sign(ed)? (you )?out)/, /signed out|sign you out/],
+  ] as const)(
+    'says what happened to the sessions (%s), and nothing else about them',
+    (sessions, says, never) => {
+      const text = composeNotification({ ...facts, sessions }).text;
+      expect(text).toMatch(says);
+      expect(text).not.toMatch(never);
+    },
+  );
+
+  it('promises no more than a sign-out does: an open app keeps its current sign-in', () => {
+    expect(email.text).toContain('may keep working until its current sign-in expires');
   });
 
   it('contains no link to click', () => {
