@@ -118,6 +118,12 @@ export function createAlarms(
       `${service} passed on Cognito's throttling 10 or more times in 5 minutes: the account-wide recovery quota (30/s) is being reached.`,
     );
     alarm(
+      `${id}AttemptLimitUnavailableAlarm`,
+      handlerMetric('AttemptLimitUnavailable', { service }),
+      1,
+      `${service} could not count an attempt (the attempts table failed): requests went on without the per-account limit.`,
+    );
+    alarm(
       `${id}UserLimitAlarm`,
       handlerMetric('UserLimitReached', { service }),
       20,

@@ -53,6 +53,10 @@ export interface PasswordResetConfig {
    * after a reset ends refresh tokens only; tokens already issued stay valid until they expire.
    */
   readonly tokenValidityMinutes: number;
+  /** Requests per account and operation in one window (our own attempt limit); `0`: off. */
+  readonly attemptLimit: number;
+  /** The attempt limit's window, in seconds. */
+  readonly attemptWindowSeconds: number;
   /** Retention of every log group the stack creates, in days. */
   readonly logRetentionDays: number;
 }
@@ -76,6 +80,8 @@ export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown
   forgotMinResponseMs: 400,
   confirmMinResponseMs: 400,
   tokenValidityMinutes: 15,
+  attemptLimit: 10,
+  attemptWindowSeconds: 900,
   logRetentionDays: 90,
 };
 
@@ -165,6 +171,8 @@ export function parseConfig(lookup: (key: string) => unknown): PasswordResetConf
     confirmMinResponseMs: integer(lookup, 'confirmMinResponseMs', 0, 5_000),
     // Cognito's own range for access and ID tokens: 5 minutes to 1 day.
     tokenValidityMinutes: integer(lookup, 'tokenValidityMinutes', 5, 1_440),
+    attemptLimit: integer(lookup, 'attemptLimit', 0, 1_000),
+    attemptWindowSeconds: integer(lookup, 'attemptWindowSeconds', 60, 86_400),
     logRetentionDays,
   };
 }

@@ -16,6 +16,7 @@ import {
 } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -80,6 +81,8 @@ export class PasswordResetStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   readonly clientSecret: secretsmanager.Secret;
   readonly eventBus: events.EventBus;
+  /** The per-account attempt counters (issue 11 item 6); absent when `attemptLimit` is 0. */
+  readonly attemptsTable: dynamodb.TableV2 | undefined;
   readonly api: apigateway.RestApi;
   readonly webAcl: wafv2.CfnWebACL;
   readonly alarmTopic: sns.Topic;
@@ -115,10 +118,18 @@ export class PasswordResetStack extends Stack {
       removalPolicy,
     });
 
+    this.attemptsTable = config.attemptLimit > 0 ? this.createAttemptsTable() : undefined;
     const apiEnvironment = {
       USER_POOL_CLIENT_ID: this.userPoolClient.userPoolClientId,
       CLIENT_SECRET_ID: this.clientSecret.secretArn,
       ALLOWED_ORIGINS: config.allowedOrigins.join(','),
+      ...(this.attemptsTable
+        ? {
+            ATTEMPTS_TABLE_NAME: this.attemptsTable.tableName,
+            ATTEMPT_LIMIT: String(config.attemptLimit),
+            ATTEMPT_WINDOW_SECONDS: String(config.attemptWindowSeconds),
+          }
+        : {}),
     };
     const forgot = this.createFunction('ForgotPassword', 'forgot-password', {
       bundleDir,
@@ -322,6 +333,19 @@ export class PasswordResetStack extends Stack {
     });
   }
 
+  /**
+   * Counters only, each deleted by TTL after its window: nothing to retain or restore, so the
+   * table goes with the stack whatever `sandbox` says.
+   */
+  private createAttemptsTable(): dynamodb.TableV2 {
+    return new dynamodb.TableV2(this, 'AttemptsTable', {
+      partitionKey: { name: 'key', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+
   private createUserPoolClient(config: PasswordResetConfig) {
     const client = this.userPool.addClient('PasswordResetClient', {
       generateSecret: true,
@@ -355,6 +379,17 @@ export class PasswordResetStack extends Stack {
           resources: [this.clientSecret.secretArn],
         }),
       );
+    }
+    if (this.attemptsTable) {
+      for (const name of ['forgot-password', 'confirm-forgot-password'] as const) {
+        this.functions[name].role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: 'CountAttempts',
+            actions: ['dynamodb:UpdateItem'],
+            resources: [this.attemptsTable.tableArn],
+          }),
+        );
+      }
     }
     const trigger = this.functions['post-confirmation'];
     if (config.revokeSessions) {

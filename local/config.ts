@@ -25,6 +25,9 @@ export interface StackConfig {
   readonly extraAllowedOrigins: readonly string[];
   readonly forgotMinResponseMs: string;
   readonly confirmMinResponseMs: string;
+  /** The per-account attempt limit and its window (`0` switches the limit off). */
+  readonly attemptLimit: string;
+  readonly attemptWindowSeconds: string;
   /** Where the handlers are loaded from: `<dir>/<function>/index.ts` (or `index.mjs`). */
   readonly lambdaDir: string;
   /** API Gateway's per-method stage throttling; `undefined` when switched off. */
@@ -51,6 +54,8 @@ Environment:
   ALLOWED_ORIGINS      extra comma-separated CORS origins besides the reference page
   FORGOT_MIN_RESPONSE_MS=400  the forgot timing floor (0 switches it off)
   CONFIRM_MIN_RESPONSE_MS=400 the confirm timing floor (0 switches it off)
+  ATTEMPT_LIMIT=10            requests per account and operation in a window (0: off)
+  ATTEMPT_WINDOW_SECONDS=900  the attempt limit's window
   THROTTLE_RATE_LIMIT=10      API Gateway stage throttling per method, requests/s (cdk.json
   THROTTLE_BURST_LIMIT=20     context throttleRateLimit/throttleBurstLimit; 0 switches it off)
   LAMBDA_DIR=lambda    handler directory (for trying other handler code against the stack)`;
@@ -103,6 +108,8 @@ export function parseStackConfig(
   const localDir = env.LOCAL_DIR && env.LOCAL_DIR !== '' ? env.LOCAL_DIR : '.local';
   const floor = milliseconds(env, 'FORGOT_MIN_RESPONSE_MS', '400');
   const confirmFloor = milliseconds(env, 'CONFIRM_MIN_RESPONSE_MS', '400');
+  const attemptLimit = wholeNumber(env, 'ATTEMPT_LIMIT', '10');
+  const attemptWindowSeconds = wholeNumber(env, 'ATTEMPT_WINDOW_SECONDS', '900');
   const origins = (env.ALLOWED_ORIGINS ?? '')
     .split(',')
     .map((origin) => origin.trim())
@@ -137,6 +144,8 @@ export function parseStackConfig(
     extraAllowedOrigins: origins,
     forgotMinResponseMs: floor,
     confirmMinResponseMs: confirmFloor,
+    attemptLimit,
+    attemptWindowSeconds,
     lambdaDir: resolve(cwd, env.LAMBDA_DIR || (flags.has('--bundles') ? 'dist/lambda' : 'lambda')),
     throttle: rateLimit === 0 || burstLimit === 0 ? undefined : { rateLimit, burstLimit },
   };
@@ -144,9 +153,14 @@ export function parseStackConfig(
 
 /** A whole number of milliseconds from `env[name]`, or a configuration error naming the variable. */
 function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  return wholeNumber(env, name, fallback, ' of milliseconds');
+}
+
+/** A whole number from `env[name]`, or a configuration error naming the variable. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: string, unit = ''): string {
   const value = env[name] ?? fallback;
   if (!/^\d+$/.test(value)) {
-    throw new StackConfigError(`${name} must be a whole number of milliseconds, got "${value}"`);
+    throw new StackConfigError(`${name} must be a whole number${unit}, got "${value}"`);
   }
   return value;
 }

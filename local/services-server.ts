@@ -1,9 +1,10 @@
 /**
  * One loopback endpoint for the AWS calls no npm emulator covers (Secrets Manager, EventBridge,
- * Lambda Invoke: each in its real protocol, told apart by `X-Amz-Target` or path as AWS's own
+ * the DynamoDB attempts table, Lambda Invoke: each in its real protocol, told apart by `X-Amz-Target` or path as AWS's own
  * endpoints would be) and for the local inspection views (mailbox, events, sign-outs).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LocalAttemptsTable } from './attempts-table';
 import { AwsServiceError } from './aws-service-error';
 import type { CognitoFront } from './cognito-front';
 import type { LocalEventBus } from './event-bus';
@@ -35,6 +36,7 @@ export const VIEW_PATHS = {
 /** The parts the endpoint serves. */
 export interface ServicesOptions {
   readonly secrets: LocalSecretsManager;
+  readonly attempts: LocalAttemptsTable;
   readonly bus: LocalEventBus;
   readonly front: CognitoFront;
   readonly functions: ReadonlyMap<string, LambdaFunction>;
@@ -89,7 +91,9 @@ export function createServicesEndpoint(options: ServicesOptions) {
           ? options.secrets
           : service === 'AWSEvents'
             ? options.bus
-            : undefined;
+            : service === 'DynamoDB_20120810'
+              ? options.attempts
+              : undefined;
       if (request.method !== 'POST' || url?.path !== '/' || !target) {
         sendJson(response, 404, { message: 'Not found on the local services endpoint' });
         return;

@@ -8,6 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createApiGateway } from './api-gateway';
+import { ATTEMPTS_TABLE_NAME, LocalAttemptsTable } from './attempts-table';
 import { createClientPage } from './client-page';
 import { type CognitoEmulator, startCognitoEmulator } from './cognito-emulator';
 import { CognitoFront } from './cognito-front';
@@ -51,6 +52,9 @@ export interface StackOptions {
   readonly extraAllowedOrigins: readonly string[];
   readonly forgotMinResponseMs: string;
   readonly confirmMinResponseMs: string;
+  /** The per-account attempt limit (`0`: off) and its window in seconds. */
+  readonly attemptLimit: string;
+  readonly attemptWindowSeconds: string;
   /** API Gateway's per-method stage throttling; `undefined` switches it off. */
   readonly throttle: ThrottleLimits | undefined;
   readonly debug: boolean;
@@ -194,6 +198,7 @@ async function start(
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoUrl,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: servicesUrl,
+    AWS_ENDPOINT_URL_DYNAMODB: servicesUrl,
     AWS_ENDPOINT_URL_EVENTBRIDGE: servicesUrl,
     AWS_ENDPOINT_URL_SESV2: ses.url,
     POWERTOOLS_TRACE_DISABLED: 'true',
@@ -207,6 +212,9 @@ async function start(
     ALLOWED_ORIGINS: allowedOrigins.join(','),
     FORGOT_MIN_RESPONSE_MS: options.forgotMinResponseMs,
     CONFIRM_MIN_RESPONSE_MS: options.confirmMinResponseMs,
+    ATTEMPTS_TABLE_NAME: ATTEMPTS_TABLE_NAME,
+    ATTEMPT_LIMIT: options.attemptLimit,
+    ATTEMPT_WINDOW_SECONDS: options.attemptWindowSeconds,
   };
   // The newest mail already reported (by identity: the store drops its oldest entries).
   let lastSeen = ses.emails().at(-1);
@@ -268,6 +276,7 @@ async function start(
   services.attach(
     createServicesEndpoint({
       secrets,
+      attempts: new LocalAttemptsTable(),
       bus,
       front,
       functions,

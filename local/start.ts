@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     extraAllowedOrigins: config.extraAllowedOrigins,
     forgotMinResponseMs: config.forgotMinResponseMs,
     confirmMinResponseMs: config.confirmMinResponseMs,
+    attemptLimit: config.attemptLimit,
+    attemptWindowSeconds: config.attemptWindowSeconds,
     throttle: config.throttle,
     debug: config.debug,
     log,

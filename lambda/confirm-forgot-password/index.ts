@@ -31,6 +31,7 @@ async function confirmForgotPassword(
   call: OperationContext,
 ): Promise<APIGatewayProxyResult> {
   assertMeetsPasswordPolicy(body.password, runtime.config.passwordPolicy);
+  await runtime.limitAttempts('confirm', body.username, call.signal);
   try {
     await runtime.withClientSecret(body.username, call.signal, (client) =>
       runtime.cognito.send(

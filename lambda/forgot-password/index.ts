@@ -26,6 +26,7 @@ async function forgotPassword(
   body: ForgotPasswordRequest,
   call: OperationContext,
 ): Promise<APIGatewayProxyResult> {
+  await runtime.limitAttempts('forgot', body.username, call.signal);
   try {
     // Cognito's answer (its `CodeDeliveryDetails`) is deliberately unused: see `accepted`.
     await runtime.withClientSecret(body.username, call.signal, (client) =>

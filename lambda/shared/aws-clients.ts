@@ -18,6 +18,7 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { SecretFetcher } from './client-secret';
@@ -43,6 +44,27 @@ export function createCognitoClient(): CognitoIdentityProviderClient {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: COGNITO_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    }),
+  });
+}
+
+/** Longest one attempt-counter write may take: it sits in front of every Cognito call. */
+export const ATTEMPT_COUNT_TIMEOUT_MS = 1_000;
+
+/**
+ * The DynamoDB client of the attempt limit: two attempts (an atomic `ADD` retried after a
+ * failure may count one request twice, which only errs on the safe side), each bounded.
+ *
+ * @example
+ * const dynamo = createDynamoClient(); // at module load, when the limit is on
+ */
+export function createDynamoClient(): DynamoDBClient {
+  return new DynamoDBClient({
+    maxAttempts: 2,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: ATTEMPT_COUNT_TIMEOUT_MS,
       throwOnRequestTimeout: true,
     }),
   });

@@ -6,13 +6,20 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { createCognitoClient, secretFetcher } from './aws-clients';
+import {
+  type AttemptLimitConfig,
+  attemptKey,
+  countAttempt,
+  readAttemptLimitConfig,
+} from './attempt-limit';
+import { createCognitoClient, createDynamoClient, secretFetcher } from './aws-clients';
 import { ClientSecretCache } from './client-secret';
 import { type HandlerConfig, readHandlerConfig } from './config';
 import { createObservability, type Observability, type ServiceName } from './observability';
 import { ConfigurationError, ProblemError } from './problem-error';
 import { sendWithSecretHash } from './secret-hash-call';
 import { secretsManagerClient, takePrefetchedSecret } from './secret-prefetch';
+import { errorName } from './upstream-errors';
 
 /** The app-client fields every secret-hash call to Cognito carries. */
 export interface ClientAuthentication {
@@ -36,6 +43,15 @@ export interface HandlerRuntime {
     signal: AbortSignal,
     send: (client: ClientAuthentication) => Promise<T>,
   ) => Promise<T>;
+  /**
+   * Counts one request for the account (`attempt-limit.ts`) and throws `TOO_MANY_REQUESTS` with
+   * the window's `Retry-After` past the limit; a no-op when the limit is off.
+   */
+  readonly limitAttempts: (
+    operation: 'forgot' | 'confirm',
+    username: string,
+    signal: AbortSignal,
+  ) => Promise<void>;
 }
 
 /**
@@ -82,7 +98,49 @@ export function createHandlerRuntime(service: ServiceName): HandlerRuntime {
     });
   };
 
-  return { config, observability, cognito, secrets, withClientSecret };
+  const attempts = readAttemptLimitConfig(process.env);
+  const tableName = attempts.limit > 0 ? attempts.tableName : undefined;
+  const dynamo = tableName === undefined ? undefined : createDynamoClient();
+  const limitAttempts = async (
+    operation: 'forgot' | 'confirm',
+    username: string,
+    signal: AbortSignal,
+  ): Promise<void> => {
+    if (dynamo === undefined || tableName === undefined) return;
+    let clientSecret: string;
+    try {
+      clientSecret = (await secrets.get(signal)).current;
+    } catch {
+      return; // no secret: the Cognito call that follows answers that failure as it should
+    }
+    const config: AttemptLimitConfig & { tableName: string } = { ...attempts, tableName };
+    let verdict: Awaited<ReturnType<typeof countAttempt>>;
+    try {
+      verdict = await countAttempt({
+        client: dynamo,
+        config,
+        key: attemptKey(clientSecret, operation, username),
+        nowMs: Date.now(),
+        signal,
+      });
+    } catch (error) {
+      // Open, not closed: a table outage must not stop every reset. Counted and alarmed.
+      metrics.addMetric('AttemptLimitUnavailable', MetricUnit.Count, 1);
+      logger.warn('Counting the attempt failed; the request goes on unlimited', {
+        upstream: errorName(error),
+      });
+      return;
+    }
+    if (!verdict.allowed) {
+      metrics.addMetric('AttemptLimitReached', MetricUnit.Count, 1);
+      throw new ProblemError('TOO_MANY_REQUESTS', {
+        reason: 'the account reached the attempt limit (ATTEMPT_LIMIT)',
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      });
+    }
+  };
+
+  return { config, observability, cognito, secrets, withClientSecret, limitAttempts };
 }
 
 /**

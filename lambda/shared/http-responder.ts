@@ -106,7 +106,7 @@ export function httpResponder(
 export function problemResponse(problem: ProblemError, requestId: string): APIGatewayProxyResult {
   const headers: Record<string, string> = { 'Content-Type': PROBLEM_CONTENT_TYPE };
   if (problem.code === 'TOO_MANY_REQUESTS' || problem.code === 'SERVICE_UNAVAILABLE') {
-    headers['Retry-After'] = String(RETRY_AFTER_SECONDS[problem.code]);
+    headers['Retry-After'] = String(problem.retryAfterSeconds ?? RETRY_AFTER_SECONDS[problem.code]);
   }
   if (problem.code === 'METHOD_NOT_ALLOWED') headers.Allow = 'POST, OPTIONS';
   return {

@@ -23,6 +23,8 @@ export class ProblemError extends Error {
   readonly upstream: string | undefined;
   /** An operator-facing explanation written by this code (never caller input), for logs only. */
   readonly reason: string | undefined;
+  /** `Retry-After` in seconds when it is known (an attempt window's end), else the code's default. */
+  readonly retryAfterSeconds: number | undefined;
 
   /**
    * @example
@@ -35,6 +37,7 @@ export class ProblemError extends Error {
       errors?: readonly FieldError[];
       upstream?: string;
       reason?: string;
+      retryAfterSeconds?: number;
     } = {},
   ) {
     super(code);
@@ -43,6 +46,7 @@ export class ProblemError extends Error {
     this.errors = options.errors;
     this.upstream = options.upstream;
     this.reason = options.reason;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -164,3 +164,63 @@ describe('forgot through the local stack', () => {
     }
   }, 30_000);
 });
+
+describe('the attempt limit through the local stack', () => {
+  it.each([
+    {
+      operation: 'confirm',
+      path: '/password/confirm',
+      body: (username: string) => ({ username, code: '000000', password: PASSWORD }),
+      belowLimit: 400,
+    },
+    {
+      operation: 'forgot',
+      path: '/password/forgot',
+      body: (username: string) => ({ username }),
+      belowLimit: 202,
+    },
+  ])(
+    'meets an existing and an unknown account after the same number of $operation tries, alike',
+    async ({ path, body, belowLimit }) => {
+      // Prepare: the stack's default limit (10 per account and operation in fixed 15-minute
+      // windows); a run that could straddle two windows waits for the next one to begin
+      const secondsLeft = 900 - (Math.floor(Date.now() / 1000) % 900);
+      if (secondsLeft < 30) await new Promise((resolve) => setTimeout(resolve, secondsLeft * 1000));
+      const admin = localCognitoClient(stack.info.cognitoEndpoint, 'eu-west-1');
+      const existing = `limit-${path.slice(10)}@example.test`;
+      await ensureUser(admin, stack.info.userPoolId, existing, PASSWORD);
+      admin.destroy();
+      const unknown = `limit-${path.slice(10)}-nobody@example.test`;
+      const tries = async (username: string) => {
+        const answers: HttpAnswer[] = [];
+        for (let attempt = 0; attempt < 11; attempt += 1)
+          answers.push(await post(path, body(username)));
+        return answers;
+      };
+
+      // Act: both accounts tried side by side, eleven times each
+      const [forExisting, forUnknown] = await Promise.all([tries(existing), tries(unknown)]);
+
+      // Assess: ten answers as usual, then the same 429 with Retry-After for both
+      for (const answers of [forExisting, forUnknown]) {
+        expect(answers.slice(0, 10).map((answer) => answer.status)).toEqual(
+          Array(10).fill(belowLimit),
+        );
+      }
+      const [first, second] = [forExisting[10], forUnknown[10]] as [HttpAnswer, HttpAnswer];
+      expect(first.status).toBe(429);
+      expect(first.body).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+      for (const answer of [first, second]) {
+        const retryAfter = Number(answer.headers['retry-after']);
+        expect(retryAfter).toBeGreaterThanOrEqual(1);
+        expect(retryAfter).toBeLessThanOrEqual(900);
+      }
+      const withoutRetryAfter = ({ status, headers, body: problem }: HttpAnswer) => {
+        const { 'retry-after': _retryAfter, ...rest } = headers;
+        return { status, headers: rest, body: problem };
+      };
+      expect(withoutRetryAfter(second)).toEqual(withoutRetryAfter(first));
+    },
+    90_000,
+  );
+});

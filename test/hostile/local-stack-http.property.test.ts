@@ -37,6 +37,7 @@ const RESET_PATHS: Readonly<Record<string, Operation>> = {
 const stack = useLocalStack({
   FORGOT_MIN_RESPONSE_MS: '0',
   CONFIRM_MIN_RESPONSE_MS: '0',
+  ATTEMPT_LIMIT: '0',
   THROTTLE_RATE_LIMIT: '0',
 });
 

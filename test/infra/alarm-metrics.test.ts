@@ -15,6 +15,7 @@ import {
   ResourceNotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
@@ -51,13 +52,18 @@ const cognito = mockClient(CognitoIdentityProviderClient);
 const secretsManager = mockClient(SecretsManagerClient);
 const ses = mockClient(SESv2Client);
 const eventBridge = mockClient(EventBridgeClient);
+const dynamo = mockClient(DynamoDBClient);
 const UNUSED_ENDPOINT = 'http://127.0.0.1:9';
 
 let watched: WatchedMetric[] = [];
 const documents: EmfDocument[] = [];
 
 /** Runs one API handler invocation in a fresh container and keeps the EMF it writes. */
-async function invokeApi(name: ApiFunctionName, cognitoError: Error): Promise<number> {
+async function invokeApi(
+  name: ApiFunctionName,
+  cognitoError: Error,
+  env: Record<string, string> = {},
+): Promise<number> {
   cognito.reset();
   secretsManager.reset();
   secretsManager.on(GetSecretValueCommand).resolves({ SecretString: secretString() });
@@ -66,7 +72,7 @@ async function invokeApi(name: ApiFunctionName, cognitoError: Error): Promise<nu
   const handler = await loadApiHandler(name, {
     cognitoUrl: UNUSED_ENDPOINT,
     secretsManagerUrl: UNUSED_ENDPOINT,
-    extra: { POWERTOOLS_METRICS_DISABLED: 'false' },
+    extra: { POWERTOOLS_METRICS_DISABLED: 'false', ...env },
   });
   const path = name === 'forgot-password' ? '/password/forgot' : '/password/confirm';
   const body =
@@ -141,7 +147,18 @@ beforeAll(async () => {
       new CodeDeliveryFailureException({ message: 'Unable to deliver.', $metadata: {} }),
     ),
   ];
-  expect(statuses).toEqual([500, 500, 429, 429, 202, 400, 400, 502]);
+  // The attempts table failing: the request goes on to Cognito (whatever it answers), the failure is counted.
+  dynamo.on(UpdateItemCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+  for (const name of ['forgot-password', 'confirm-forgot-password'] as const) {
+    statuses.push(
+      await invokeApi(
+        name,
+        new CodeMismatchException({ message: 'Invalid verification code.', $metadata: {} }),
+        { ATTEMPTS_TABLE_NAME: 'attempts' },
+      ),
+    );
+  }
+  expect(statuses).toEqual([500, 500, 429, 429, 202, 400, 400, 502, 500, 400]);
 
   cognito.reset();
   cognito.on(AdminUserGlobalSignOutCommand).rejects(new Error('AccessDeniedException'));
@@ -164,11 +181,14 @@ afterAll(() => {
   secretsManager.restore();
   ses.restore();
   eventBridge.restore();
+  dynamo.restore();
 });
 
 describe('alarms on the handlers’ metrics', () => {
   it('exist for INTERNAL, throttling, attempt limits, code guessing, delivery and every trigger effect failure', () => {
     expect(watched.map((metric) => metric.metricName).sort()).toEqual([
+      'AttemptLimitUnavailable',
+      'AttemptLimitUnavailable',
       'EventPublishFailed',
       'NotificationFailed',
       'Problem',

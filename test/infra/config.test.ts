@@ -54,6 +54,8 @@ describe('defaults', () => {
       forgotMinResponseMs: 400,
       confirmMinResponseMs: 400,
       tokenValidityMinutes: 15,
+      attemptLimit: 10,
+      attemptWindowSeconds: 900,
       logRetentionDays: 90,
     } satisfies PasswordResetConfig);
   });
@@ -135,6 +137,8 @@ describe('invalid values fail with a message naming the key', () => {
     ['forgotMinResponseMs', { forgotMinResponseMs: -1 }],
     ['confirmMinResponseMs', { confirmMinResponseMs: 5_001 }],
     ['tokenValidityMinutes', { tokenValidityMinutes: 4 }],
+    ['attemptLimit', { attemptLimit: -1 }],
+    ['attemptWindowSeconds', { attemptWindowSeconds: 30 }],
     ['tokenValidityMinutes', { tokenValidityMinutes: 1_441 }],
     ['logRetentionDays', { logRetentionDays: 10 }],
   ])('%s: %j', (key, context) => {

@@ -86,6 +86,18 @@ describe('SES sender', () => {
   });
 });
 
+describe('attemptLimit 0', () => {
+  it('creates no attempts table, and gives the functions neither its name nor access to it', () => {
+    const off = synthesize({ attemptLimit: 0 });
+    off.template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    for (const name of ['forgot-password', 'confirm-forgot-password'] as const) {
+      expect(variables(off, name)).not.toHaveProperty('ATTEMPTS_TABLE_NAME');
+      const grants = grantsOfRole(off.template, id(off.stack, off.stack.functions[name].role));
+      expect(grants.flatMap((grant) => grant.actions)).not.toContain('dynamodb:UpdateItem');
+    }
+  });
+});
+
 describe('revokeSessions false', () => {
   it('drops the AdminUserGlobalSignOut permission along with the revocation', () => {
     const grants = grantsOfRole(

@@ -252,6 +252,19 @@ describe('timeouts', () => {
 
 describe('environment (contract section 5)', () => {
   const variables = (name: FunctionName) => environmentOf(template, id(stack.functions[name].fn));
+  const ATTEMPT_VARIABLES = () => ({
+    ATTEMPTS_TABLE_NAME: { Ref: id(stack.attemptsTable as IConstruct) },
+    ATTEMPT_LIMIT: '10',
+    ATTEMPT_WINDOW_SECONDS: '900',
+  });
+
+  it('keeps the attempt counters in an on-demand table whose rows expire by TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
 
   it('gives forgot the client id, the secret ARN, the origins and the timing floor', () => {
     expect(variables('forgot-password')).toEqual({
@@ -259,6 +272,7 @@ describe('environment (contract section 5)', () => {
       CLIENT_SECRET_ID: { Ref: id(stack.clientSecret) },
       ALLOWED_ORIGINS: '',
       FORGOT_MIN_RESPONSE_MS: '400',
+      ...ATTEMPT_VARIABLES(),
     });
   });
 
@@ -267,6 +281,7 @@ describe('environment (contract section 5)', () => {
       USER_POOL_CLIENT_ID: { Ref: id(stack.userPoolClient) },
       CLIENT_SECRET_ID: { Ref: id(stack.clientSecret) },
       ALLOWED_ORIGINS: '',
+      ...ATTEMPT_VARIABLES(),
       CONFIRM_MIN_RESPONSE_MS: '400',
       PASSWORD_POLICY: expect.any(String),
     });
@@ -320,10 +335,15 @@ describe('IAM: each function may call exactly what it calls, on exactly its reso
   });
 
   it.each(['forgot-password', 'confirm-forgot-password'] as const)(
-    '%s: its logs, X-Ray, and GetSecretValue on the one secret',
+    '%s: its logs, X-Ray, GetSecretValue on the one secret and UpdateItem on the attempts table',
     (name) => {
+      const attemptsGrant = {
+        effect: 'Allow',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [{ 'Fn::GetAtt': [id(stack.attemptsTable as IConstruct), 'Arn'] }],
+      };
       expect(grantsOfRole(template, id(stack.functions[name].role))).toEqual(
-        [logsGrant(name), secretGrant(), xrayGrant].sort((a, b) =>
+        [attemptsGrant, logsGrant(name), secretGrant(), xrayGrant].sort((a, b) =>
           a.actions.join().localeCompare(b.actions.join()),
         ),
       );
@@ -830,6 +850,8 @@ describe('alarms', () => {
   });
 
   it.each([
+    ['AttemptLimitUnavailable', { service: 'forgot-password' }, 1],
+    ['AttemptLimitUnavailable', { service: 'confirm-forgot-password' }, 1],
     ['UserLimitReached', { service: 'forgot-password' }, 20],
     ['UserLimitReached', { service: 'confirm-forgot-password' }, 20],
     ['Problem', { service: 'confirm-forgot-password', code: 'INVALID_CODE' }, 100],
@@ -846,6 +868,6 @@ describe('alarms', () => {
   });
 
   it('contains no other alarm than those above', () => {
-    expect(alarms()).toHaveLength(7 + 4 + 1 + 3 * FUNCTION_NAMES.length);
+    expect(alarms()).toHaveLength(7 + 6 + 1 + 3 * FUNCTION_NAMES.length);
   });
 });

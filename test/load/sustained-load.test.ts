@@ -28,14 +28,18 @@ const MIB = 1024 * 1024;
  * timers, code caches, and on a busy machine V8 still optimising the handlers), once, in some
  * round. So a round leaks when it keeps more than 256 B per request on top of 2 MiB of noise,
  * and the stack leaks when every one of the later, larger rounds does and the larger keeps more
- * (by at least half the bound per extra request): the first round is more warm-up. Counting requests rather than seconds keeps the criterion the same on a fast machine
- * and on a busy one. Measured: a settled stack 0-100 B/request; the gateway keeping a JSON copy
- * of each proxy event ~1,700 B/request (fails every round by far).
+ * (by at least half the bound per extra request): the first round is more warm-up. The largest
+ * round is run twice: a leak keeps its bytes in every repetition, while noise on a busy machine
+ * (the code of a dozen isolates still being optimised while other test files run) was seen to
+ * exceed the bound in two rounds in a row, never in three. Counting requests rather than seconds
+ * keeps the criterion the same on a fast machine and on a busy one. Measured: a settled stack
+ * 0-100 B/request; the gateway keeping a JSON copy of each proxy event ~1,700 B/request (fails
+ * every round by far).
  */
 const MAX_RETAINED_BYTES_PER_REQUEST = 256;
 const RETAINED_NOISE_BYTES = 2 * 1024 * 1024;
 /** Requests per measured round; the rounds from `JUDGED_FROM_ROUND` on are the ones judged. */
-const ROUNDS = [2_000, 4_000, 8_000] as const;
+const ROUNDS = [2_000, 4_000, 8_000, 8_000] as const;
 const JUDGED_FROM_ROUND = 1;
 /**
  * The test's own timeout is derived from the slowest throughput it allows: it fails on time only
@@ -78,6 +82,7 @@ async function memory(): Promise<MemoryReport> {
 const stack = useLocalStack({
   FORGOT_MIN_RESPONSE_MS: '0',
   CONFIRM_MIN_RESPONSE_MS: '0',
+  ATTEMPT_LIMIT: '0',
   THROTTLE_RATE_LIMIT: '0',
 });
 
@@ -201,12 +206,16 @@ describe('the local stack under sustained load', () => {
       });
       const judged = retainedByRound.slice(JUDGED_FROM_ROUND);
       // A leak keeps more than allowed in every judged round, and more in a larger round: the
-      // growth between the last two rounds is at least half the bound times their difference.
-      const [previous, last] = judged.slice(-2) as [(typeof judged)[0], (typeof judged)[0]];
+      // growth from the smallest judged round to each repetition of the largest is at least half
+      // the bound times their difference in requests.
+      const [smallest, ...largest] = judged as [(typeof judged)[0], ...typeof judged];
       const leaks =
         judged.every((round) => round.retainedBytes > round.allowedBytes) &&
-        last.retainedBytes - previous.retainedBytes >
-          (MAX_RETAINED_BYTES_PER_REQUEST / 2) * (last.requests - previous.requests);
+        largest.every(
+          (round) =>
+            round.retainedBytes - smallest.retainedBytes >
+            (MAX_RETAINED_BYTES_PER_REQUEST / 2) * (round.requests - smallest.requests),
+        );
       const rssHalf = Math.floor(rssSamples.length / 2);
       const rssMiBPerS = (values: number[]) =>
         slope(values.map((value, index) => [index, value] as const)) / MIB;

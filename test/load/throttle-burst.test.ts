@@ -140,6 +140,7 @@ describe('a burst over API Gateway stage throttling, through the local stack', (
     stack = await startLocalStack({
       FORGOT_MIN_RESPONSE_MS: '0',
       CONFIRM_MIN_RESPONSE_MS: '0',
+      ATTEMPT_LIMIT: '0',
       THROTTLE_RATE_LIMIT: '',
       THROTTLE_BURST_LIMIT: '',
     });
