@@ -1,14 +1,13 @@
 /**
- * The web ACL in front of the API stage: AWS IP reputation, a per-IP rate rule on the reset
- * paths answering 429 with the problem body, and the AWS common rule set minus the body rules
- * that would refuse legitimate passwords.
+ * The web ACL in front of the API stage: AWS IP reputation, a per-IP rate rule on every request
+ * answering 429 with the problem body, and the AWS common rule set minus the body rules that
+ * would refuse legitimate passwords.
  */
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { PasswordResetConfig } from './config';
 import { wafTooManyRequestsBody } from './gateway-problems';
-import { STAGE_NAME } from './settings';
 
 /**
  * Creates the web ACL and associates it with the stage.
@@ -57,8 +56,13 @@ export function createWebAcl(
         },
         visibilityConfig: visibility('IpReputation'),
       },
+      // Every request counts, whatever its path: the ACL guards this API only, and every route
+      // of it is the reset flow (the rest are 404s). A path filter would be a way around the
+      // limit: WAF matches the path as the client sent it, so a custom domain's base path
+      // (`/password/forgot`, `/api/password/forgot`) has no stage prefix, and API Gateway routes
+      // a percent-encoded path (`/v1/%70assword/forgot`) that a byte match on the raw path misses.
       {
-        name: 'RateLimitPerIpOnResetPaths',
+        name: 'RateLimitPerIp',
         priority: 1,
         action: {
           block: {
@@ -70,14 +74,6 @@ export function createWebAcl(
             limit: config.wafRateLimit,
             evaluationWindowSec: config.wafRateWindowSeconds,
             aggregateKeyType: 'IP',
-            scopeDownStatement: {
-              byteMatchStatement: {
-                fieldToMatch: { uriPath: {} },
-                positionalConstraint: 'STARTS_WITH',
-                searchString: `/${STAGE_NAME}/password/`,
-                textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
-              },
-            },
           },
         },
         visibilityConfig: visibility('RateLimitPerIp'),

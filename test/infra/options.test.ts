@@ -184,7 +184,7 @@ describe('limits', () => {
   it('set the WAF rate rule', () => {
     const [, acl] = onlyResource(full.template, 'AWS::WAFv2::WebACL');
     const rules = acl.Properties?.Rules as { Name: string; Statement: Record<string, unknown> }[];
-    const rate = rules.find((rule) => rule.Name === 'RateLimitPerIpOnResetPaths');
+    const rate = rules.find((rule) => rule.Name === 'RateLimitPerIp');
     expect(rate?.Statement.RateBasedStatement).toMatchObject({
       Limit: 500,
       EvaluationWindowSec: 60,

@@ -26,6 +26,7 @@ import {
   onlyResource,
   resourcesOfType,
 } from './template-queries';
+import { countsTowardsRateLimit, type RateBasedStatement } from './waf-match';
 
 let stack: PasswordResetStack;
 let template: Template;
@@ -671,26 +672,57 @@ describe('WAF', () => {
     expect(JSON.stringify(association.Properties?.ResourceArn)).toContain('/stages/');
   });
 
-  it('rate-limits each IP on the reset paths, as WAF sees them (with the stage prefix)', () => {
-    expect(rule('RateLimitPerIpOnResetPaths')).toMatchObject({
+  it('rate-limits each IP, blocking with 429 and the problem body', () => {
+    expect(rule('RateLimitPerIp')).toMatchObject({
       Statement: {
-        RateBasedStatement: {
-          Limit: 100,
-          EvaluationWindowSec: 300,
-          AggregateKeyType: 'IP',
-          ScopeDownStatement: {
-            ByteMatchStatement: {
-              FieldToMatch: { UriPath: {} },
-              PositionalConstraint: 'STARTS_WITH',
-              SearchString: '/v1/password/',
-            },
-          },
-        },
+        RateBasedStatement: { Limit: 100, EvaluationWindowSec: 300, AggregateKeyType: 'IP' },
       },
       Action: {
         Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'TooManyRequests' } },
       },
     });
+  });
+
+  // Issue 11 item 7: WAF matches the path as the client sent it; API Gateway still routes it
+  const routedPaths = [
+    ['through the execute-api stage', '/v1/password/forgot'],
+    ['behind a custom domain mapped at the root', '/password/forgot'],
+    ['behind a custom domain with a base path', '/api/password/confirm'],
+    ['percent-encoded', '/v1/%70assword/forgot'],
+    ['with doubled slashes and a dot segment', '/v1//password/./forgot'],
+    ['in another case', '/v1/PASSWORD/forgot'],
+    ['as a preflight or a 404', '/v1/'],
+  ] as const;
+  const rateStatement = () =>
+    (rule('RateLimitPerIp').Statement as { RateBasedStatement: RateBasedStatement })
+      .RateBasedStatement;
+
+  it.each(routedPaths)('counts a request %s (%s) towards the limit', (_, path) => {
+    expect(countsTowardsRateLimit(rateStatement(), path)).toBe(true);
+  });
+
+  it('is judged by an evaluator that sees what the former stage-prefix match missed', () => {
+    // The rule before: a byte match on the raw path's stage prefix, lower-cased
+    const former: RateBasedStatement = {
+      ScopeDownStatement: {
+        ByteMatchStatement: {
+          FieldToMatch: { UriPath: {} },
+          PositionalConstraint: 'STARTS_WITH',
+          SearchString: '/v1/password/',
+          TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+        },
+      },
+    };
+    const missed = routedPaths
+      .filter(([, path]) => !countsTowardsRateLimit(former, path))
+      .map(([, path]) => path);
+    expect(missed).toEqual([
+      '/password/forgot',
+      '/api/password/confirm',
+      '/v1/%70assword/forgot',
+      '/v1//password/./forgot',
+      '/v1/',
+    ]);
   });
 
   it('answers the rate block with the TOO_MANY_REQUESTS problem body as application/json', () => {
