@@ -1,7 +1,8 @@
 /**
- * Notices the death of the process that started the stack. `npm start` runs the stack under
- * npm, a shell and tsx; if one of them is killed outright (SIGKILL, a crashed test runner) no
- * signal reaches the stack, so it watches its ancestors and stops itself when one is gone.
+ * Notices the death of the process that started the stack. `npm start` runs the stack as npm's
+ * child (the tests' own launcher under tsx's CLI); if an ancestor is killed outright (SIGKILL, a
+ * crashed test runner) no signal reaches the stack, so it watches its ancestors and stops itself
+ * when one is gone.
  */
 import { readFileSync } from 'node:fs';
 

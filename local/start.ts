@@ -2,6 +2,12 @@
  * `npm start`: runs the local stack in the foreground until Ctrl-C, SIGTERM, SIGHUP or the death
  * of the process that started it; then stops every part within a few seconds and removes
  * `stack.json`.
+ *
+ * package.json runs it as `exec node --import tsx local/start.ts`, so this process is npm's
+ * direct child: npm forwards the SIGINT or SIGTERM it gets to this process alone. Through a
+ * shell (dash defers SIGINT until its child ends and never passes it on) or the tsx CLI (which
+ * SIGKILLs a child that does not acknowledge a relayed signal within 30 ms) a signal to npm
+ * alone could leave the stack running or kill it uncleanly.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +20,11 @@ import { type RunningStack, startStack } from './stack';
 import { cdkThrottleLimits } from './throttle';
 
 const STOP_DEADLINE_MS = 4_000;
+/**
+ * A repeat of the first stop signal within this long is the same request: Ctrl-C in a terminal
+ * reaches npm and this process alike, and npm then forwards its own copy.
+ */
+const SAME_REQUEST_MS = 1_000;
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -31,13 +42,15 @@ async function main(): Promise<void> {
   }
   let stack: RunningStack | undefined;
   let stopping = false;
+  let stoppingSince = 0;
   const stop = (reason: string, repeatForces = true): void => {
-    if (stopping && !repeatForces) return;
+    if (stopping && (!repeatForces || performance.now() - stoppingSince < SAME_REQUEST_MS)) return;
     if (stopping) {
       log(`${reason} again: exiting now`);
       process.exit(1);
     }
     stopping = true;
+    stoppingSince = performance.now();
     log(`\n${reason}: stopping the local stack...`);
     setTimeout(() => {
       log('parts did not stop in time: exiting');

@@ -1,13 +1,13 @@
 /**
  * How `npm start` lives and dies: loopback only, a second stack never harms the first, the data
- * is reset by default and reused with `--keep`, and SIGTERM to npm alone, SIGINT to the process
- * group, or the death of its parent stop every part within seconds, removing `stack.json` and
- * leaving no process behind.
+ * is reset by default and reused with `--keep`, and SIGINT or SIGTERM to npm alone, SIGINT to the
+ * process group, or the death of its parent stop every part within seconds, removing `stack.json`
+ * and leaving no process behind.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send } from './http-client';
 import {
@@ -15,6 +15,7 @@ import {
   killGroup,
   printLogOnFailure,
   processGroupMembers,
+  REPOSITORY_ROOT,
   spawnStack,
   startStack,
   type TestStack,
@@ -183,6 +184,9 @@ describe('stopping', () => {
     expect(fresh.info.userPoolId).not.toBe(firstStack().info.userPoolId);
     expect(fresh.info.dataReused).toBe(false);
     expect(await fullyStopped(fresh)).toBe(true);
+    // The terminal's SIGINT and the copy npm forwards are one request: a clean stop, not a forced exit.
+    expect(fresh.log()).toMatch(/stopped in \d+ ms/);
+    expect(fresh.log()).not.toMatch(/again: exiting now/);
   });
 
   it('refuses a bad setting before it touches the data directory', async () => {
@@ -193,4 +197,72 @@ describe('stopping', () => {
     expect(readdirSync(localDir)).toEqual([]);
     rmSync(localDir, { recursive: true, force: true });
   });
+});
+
+/** Generous: CI runs these on two busy cores. */
+const SETTLES_WITHIN_MS = 30_000;
+
+/** Polls `check` until it holds; false when `timeoutMs` passed first. */
+async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return check();
+}
+
+describe('a signal to the npm process alone', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s stops the stack itself: npm exits, no port answers, no process is left',
+    async (signal) => {
+      // Prepare: npm from PATH run by the repository's Node, as `npx` and npm scripts put it.
+      const stack = await startStack({
+        env: {
+          PATH: `${join(REPOSITORY_ROOT, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
+        },
+      });
+      current = stack;
+      const npmPid = stack.process.pid ?? 0;
+      const info = stack.info;
+      const ports = [
+        info.apiUrl,
+        info.clientPageUrl,
+        info.cognitoEndpoint,
+        info.mailboxUrl,
+        info.sesUrl,
+      ].map((url) => Number(new URL(url).port));
+      let npmExited = false;
+      void stack.exited.then(() => {
+        npmExited = true;
+      });
+      try {
+        for (const port of ports) expect(await accepts('127.0.0.1', port)).toBe(true);
+
+        // Act: the npm process only, not its group.
+        process.kill(npmPid, signal);
+
+        // Assess
+        expect(await waitFor(() => npmExited, SETTLES_WITHIN_MS)).toBe(true);
+        expect(
+          await eventually(async () => {
+            const answers = await Promise.all(ports.map((port) => accepts('127.0.0.1', port)));
+            return answers.every((accepted) => !accepted);
+          }, SETTLES_WITHIN_MS),
+        ).toBe(true);
+        expect(
+          await waitFor(() => processGroupMembers(npmPid).length === 0, SETTLES_WITHIN_MS),
+        ).toBe(true);
+        expect(readdirSync(stack.localDir)).not.toContain('stack.json');
+        // The stack got the signal (npm forwarded it) and stopped cleanly, rather than noticing
+        // that a parent died or being killed.
+        expect(stack.log()).toContain(`${signal}: stopping the local stack`);
+        expect(stack.log()).toMatch(/stopped in \d+ ms/);
+      } finally {
+        killGroup(stack.process);
+        rmSync(stack.localDir, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 });
