@@ -1,7 +1,7 @@
 /**
  * Loopback stand-ins for the AWS APIs the handlers call, speaking just enough of each protocol
  * for the SDK to accept the answer: AWS JSON 1.1 (`X-Amz-Target`) for Cognito, Secrets Manager
- * and EventBridge, REST-JSON for SES v2. Each answer waits a configurable latency first, like a
+ * and EventBridge, JSON 1.0 for DynamoDB (the attempt limit's table), REST-JSON for SES v2. Each answer waits a configurable latency first, like a
  * same-Region AWS call, and every call is recorded with its arrival time (epoch milliseconds,
  * sub-millisecond resolution) so the bench can tell which calls happened during module load.
  */
@@ -41,10 +41,12 @@ export const OPERATIONS = {
   globalSignOut: 'AWSCognitoIdentityProviderService.AdminUserGlobalSignOut',
   getSecretValue: 'secretsmanager.GetSecretValue',
   putEvents: 'AWSEvents.PutEvents',
+  countAttempt: 'DynamoDB_20120810.UpdateItem',
   sendEmail: 'POST /v2/email/outbound-emails',
 } as const;
 
 const JSON_11 = 'application/x-amz-json-1.1';
+const JSON_10 = 'application/x-amz-json-1.0';
 
 type Answer = { status: number; contentType: string; body: unknown };
 
@@ -82,6 +84,13 @@ function answerFor(operation: string, requestBody: string): Answer {
         })),
       });
     }
+    case OPERATIONS.countAttempt:
+      // The attempts table: always the first attempt of a window, so the limit never answers
+      return {
+        status: 200,
+        contentType: JSON_10,
+        body: { Attributes: { attempts: { N: '1' }, expiresAt: { N: '1767226500' } } },
+      };
     case OPERATIONS.sendEmail:
       return { status: 200, contentType: 'application/json', body: { MessageId: 'bench-message' } };
     default:

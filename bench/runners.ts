@@ -50,8 +50,10 @@ export function childEnv(
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: aws.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+    AWS_ENDPOINT_URL_DYNAMODB: aws.url,
     AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
     AWS_ENDPOINT_URL_SESV2: aws.url,
+    ...variant.env,
   };
 }
 

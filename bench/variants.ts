@@ -25,6 +25,8 @@ export interface Variant {
   readonly adjust?: (options: BuildOptions) => BuildOptions;
   /** One line saying what the variant is, for the results. */
   readonly note: string;
+  /** Environment on top of the bench's own (experiments that switch a behaviour on). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -120,7 +122,7 @@ export const VARIANTS: readonly Variant[] = [
     operation: 'confirm',
     entry: 'lambda/confirm-forgot-password/index.ts',
     functionName: 'confirm-forgot-password',
-    note: 'dist/lambda/confirm-forgot-password/index.mjs',
+    note: 'dist/lambda/confirm-forgot-password/index.mjs (CONFIRM_MIN_RESPONSE_MS=0, attempt limit off)',
   },
   {
     id: 'forgot',
@@ -128,7 +130,7 @@ export const VARIANTS: readonly Variant[] = [
     operation: 'forgot',
     entry: 'lambda/forgot-password/index.ts',
     functionName: 'forgot-password',
-    note: 'dist/lambda/forgot-password/index.mjs (FORGOT_MIN_RESPONSE_MS=0)',
+    note: 'dist/lambda/forgot-password/index.mjs (FORGOT_MIN_RESPONSE_MS=0, attempt limit off)',
   },
   {
     id: 'trigger',
@@ -172,6 +174,14 @@ export const EXPERIMENTS: readonly Variant[] = [
     entry: 'bench/experiments/confirm-early-secret.ts',
     adjust: withAwsClientsShim('early-secret-aws-clients'),
     note: 'confirm with module load held at its end (top-level await) until the secret request reaches the HTTP handler',
+  },
+  {
+    id: 'x-attempt-limit',
+    role: 'experiment',
+    operation: 'confirm',
+    entry: 'lambda/confirm-forgot-password/index.ts',
+    env: { ATTEMPTS_TABLE_NAME: 'bench-attempts' },
+    note: 'confirm with the attempt limit on, as deployed: one DynamoDB UpdateItem before the Cognito call',
   },
   {
     id: 'x-lite',

@@ -18,6 +18,8 @@ export const {
   CONNECTION_TIMEOUT_MS,
   COGNITO_REQUEST_TIMEOUT_MS,
   SECRET_FETCH_TIMEOUT_MS,
+  ATTEMPT_COUNT_TIMEOUT_MS,
+  createDynamoClient,
   createCognitoClient,
 } = product;
 
