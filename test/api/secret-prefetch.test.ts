@@ -250,9 +250,7 @@ describe('the secret request leaves while the function loads', () => {
     '%s: GetSecretValue has reached Secrets Manager when the import resolves',
     async (name) => {
       // Prepare / Act
-      const { result, writtenAt } = await secretRequestWrittenAt(() =>
-        loadFresh(name, awsEnv()),
-      );
+      const { result, writtenAt } = await secretRequestWrittenAt(() => loadFresh(name, awsEnv()));
 
       // Assess: written into the socket before the import resolved, and received once
       expect(writtenAt).toBeDefined();
