@@ -10,8 +10,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { PasswordResetConfig } from './config';
+import { markTransparent } from './logical-ids';
 import {
   FUNCTION_NAMES,
   FUNCTION_TIMEOUT_SECONDS,
@@ -180,4 +181,24 @@ function pascal(value: string): string {
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
+}
+
+/** The alarms box: every alarm of the service and the one topic they notify. */
+export class ResetAlarms extends Construct {
+  /** The SNS topic every alarm notifies; subscribe your own endpoints to it. */
+  readonly topic: sns.Topic;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      readonly stage: apigateway.Stage;
+      readonly functions: Readonly<Record<FunctionName, lambda.IFunction>>;
+      readonly config: PasswordResetConfig;
+    },
+  ) {
+    super(scope, id);
+    markTransparent(this);
+    this.topic = createAlarms(this, props);
+  }
 }

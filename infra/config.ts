@@ -4,14 +4,20 @@
  * that a wrong value fails the synth before any resource exists, with a message naming the key.
  */
 
-/** Raised for an invalid context value; the message always starts with the key's name. */
+/** Where a configuration value came from: the stack's cdk.json context, or a construct prop. */
+export type ConfigSource = 'context' | 'prop';
+
+/** Raised for an invalid value; the message always starts with the key's (or prop's) name. */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
   constructor(
     readonly key: string,
     message: string,
+    readonly source: ConfigSource = 'context',
   ) {
-    super(`cdk.json context "${key}": ${message}`);
+    super(
+      `${source === 'context' ? 'cdk.json context' : 'PasswordReset prop'} "${key}": ${message}`,
+    );
   }
 }
 
@@ -111,7 +117,21 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
  * @example
  * const config = parseConfig((key) => app.node.tryGetContext(key));
  */
-export function parseConfig(lookup: (key: string) => unknown): PasswordResetConfig {
+export function parseConfig(
+  lookup: (key: string) => unknown,
+  source: ConfigSource = 'context',
+): PasswordResetConfig {
+  try {
+    return parse(lookup);
+  } catch (error) {
+    if (error instanceof ConfigurationError && source !== error.source) {
+      throw new ConfigurationError(error.key, error.message.replace(/^[^"]*"[^"]*": /, ''), source);
+    }
+    throw error;
+  }
+}
+
+function parse(lookup: (key: string) => unknown): PasswordResetConfig {
   const senderAddress = optionalEmail(lookup, 'senderAddress');
   const sesIdentity = parseSesIdentity(lookup, senderAddress);
   const sesRegion = optionalString(lookup, 'sesRegion');
@@ -287,7 +307,7 @@ function isExactOrigin(origin: string): boolean {
   } catch {
     return false;
   }
-  if (url.origin !== origin) return false;
+  if (url.origin !== origin || url.hostname.includes('*')) return false;
   if (url.protocol === 'https:') return true;
   return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }

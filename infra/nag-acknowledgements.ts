@@ -7,6 +7,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { PasswordResetConfig } from './config';
+import { findByFlatPath } from './logical-ids';
 
 /** One accepted finding: the rule (or rule[finding]) id, where, and why. */
 export interface NagAcknowledgement {
@@ -132,16 +133,32 @@ export function nagAcknowledgements(config: PasswordResetConfig): readonly NagAc
   ];
 }
 
+/** Which optional parts a `PasswordReset` has, and so which acknowledgements apply. */
+export interface AcknowledgedParts {
+  /** The construct created the pool (a given pool's findings are its owner's). */
+  readonly createdPool: boolean;
+  /** The construct set the account's API Gateway logging role. */
+  readonly accountLoggingRole: boolean;
+}
+
 /**
- * Records every acknowledgement on its construct.
+ * Records every acknowledgement on its construct, under the `PasswordReset` it belongs to, so
+ * the acknowledgements travel with the construct into any app. Paths are the flat stack's (the
+ * box constructs skipped); CDK's custom-resource provider is the stack's singleton.
  *
  * @example
- * acknowledgeNagFindings(stack, config); // in the stack's constructor, after all resources
+ * acknowledgeNagFindings(passwordReset, config, { createdPool: true, accountLoggingRole: true });
  */
-export function acknowledgeNagFindings(stack: Stack, config: PasswordResetConfig): void {
+export function acknowledgeNagFindings(
+  root: IConstruct,
+  config: PasswordResetConfig,
+  parts: AcknowledgedParts = { createdPool: true, accountLoggingRole: true },
+): void {
   for (const acknowledgement of nagAcknowledgements(config)) {
     for (const path of acknowledgement.paths) {
-      Validations.of(findConstruct(stack, path)).acknowledge({
+      if (!parts.createdPool && path === 'UserPool') continue;
+      if (!parts.accountLoggingRole && path === 'ApiGatewayLoggingRole') continue;
+      Validations.of(findConstruct(root, path)).acknowledge({
         id: acknowledgement.id,
         reason: acknowledgement.reason,
       });
@@ -149,14 +166,13 @@ export function acknowledgeNagFindings(stack: Stack, config: PasswordResetConfig
   }
 }
 
-function findConstruct(stack: Stack, path: string): IConstruct {
-  let current: IConstruct = Stack.of(stack);
-  for (const id of path.split('/')) {
-    const child = current.node.tryFindChild(id);
-    if (child === undefined) {
-      throw new Error(`cdk-nag acknowledgement for a construct that does not exist: ${path}`);
-    }
-    current = child;
+function findConstruct(root: IConstruct, path: string): IConstruct {
+  const found =
+    path === CUSTOM_RESOURCE_PROVIDER_ID
+      ? Stack.of(root).node.tryFindChild(path)
+      : findByFlatPath(root, path);
+  if (found === undefined) {
+    throw new Error(`cdk-nag acknowledgement for a construct that does not exist: ${path}`);
   }
-  return current;
+  return found;
 }

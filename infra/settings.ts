@@ -2,6 +2,10 @@
  * The fixed choices of the deployment, with their reasons: function names, memory, timeouts,
  * stage name, metric namespace and event identity. Shared by the stack, its parts and the tests.
  */
+import { resolve } from 'node:path';
+
+/** Where `npm run build` writes the bundles (`dist/lambda/<name>/index.mjs`). */
+export const DEFAULT_BUNDLE_DIR = resolve(import.meta.dirname, '..', 'dist', 'lambda');
 
 /** The deployed functions, as `npm run build` names their bundles. */
 export const FUNCTION_NAMES = [

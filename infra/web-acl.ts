@@ -5,9 +5,10 @@
  */
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { PasswordResetConfig } from './config';
 import { wafTooManyRequestsBody } from './gateway-problems';
+import { markTransparent } from './logical-ids';
 
 /**
  * Creates the web ACL and associates it with the stage.
@@ -101,4 +102,19 @@ export function createWebAcl(
     webAclArn: acl.attrArn,
   });
   return acl;
+}
+
+/** The diagram's "WAF" box: the web ACL on the API's stage. */
+export class ResetWebAcl extends Construct {
+  readonly webAcl: wafv2.CfnWebACL;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { readonly stage: apigateway.Stage; readonly config: PasswordResetConfig },
+  ) {
+    super(scope, id);
+    markTransparent(this);
+    this.webAcl = createWebAcl(this, props.stage, props.config);
+  }
 }

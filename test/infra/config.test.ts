@@ -113,6 +113,7 @@ describe('valid values', () => {
 describe('invalid values fail with a message naming the key', () => {
   it.each<[keyof PasswordResetConfig | string, Record<string, unknown>]>([
     ['allowedOrigins', { allowedOrigins: ['*'] }],
+    ['allowedOrigins', { allowedOrigins: ['https://*.example.com'] }],
     ['allowedOrigins', { allowedOrigins: ['https://app.example.com/'] }],
     ['allowedOrigins', { allowedOrigins: 'http://app.example.com' }],
     ['allowedOrigins', { allowedOrigins: 42 }],

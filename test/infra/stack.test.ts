@@ -150,7 +150,7 @@ describe('user pool', () => {
       EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT' },
     });
     Annotations.fromStack(sandboxed.stack).hasWarning(
-      '/PasswordResetStack',
+      '/PasswordResetStack/PasswordReset/Pool',
       Match.stringLikeRegexp('No "senderAddress" configured'),
     );
   });

@@ -135,7 +135,16 @@ describe('API handler memory over many invocations', () => {
     const directory = join(import.meta.dirname, '..', '..', 'test-results');
     mkdirSync(directory, { recursive: true });
     writeFileSync(join(directory, 'handler-memory.json'), `${JSON.stringify(figures, null, 2)}\n`);
-    expect([...statuses.keys()].sort()).toEqual([202, 204, 400]);
+    // Every kind of request was answered as the contract says. On a machine whose cores are busy
+    // elsewhere, the fake AWS (in this same process, behind 16 concurrent invocations) can be slow
+    // to accept a connection past the SDK's 1 s connection timeout: the contract's answer to that
+    // is 503 SERVICE_UNAVAILABLE (seen in one of three stressed CI runs), and it says nothing
+    // about memory. Nothing else may appear.
+    for (const status of [202, 204, 400])
+      expect(statuses.get(status), String(status)).toBeGreaterThan(0);
+    expect([...statuses.keys()].filter((status) => ![202, 204, 400, 503].includes(status))).toEqual(
+      [],
+    );
     expect(bytesPerInvocation, JSON.stringify(figures)).toBeLessThan(MAX_BYTES_PER_INVOCATION);
     expect(activeTimers()).toBeLessThanOrEqual(1);
   }, 120_000);

@@ -1,0 +1,119 @@
+/**
+ * Issue 12: the stand-alone stack became a thin stack around the `PasswordReset` construct
+ * without changing what `cdk deploy` does to a deployed stack. The resources (types and counts),
+ * their logical ids (a new id is a replacement: a new, empty user pool) and the outputs are
+ * those of the flat stack before the split (`fixtures/stack-before-split.json`, from that
+ * commit's `npm run synth`). The only new ids are the four Lambda permissions of the API methods
+ * and the API deployment, whose ids CDK derives from the API's full construct path; they hold no
+ * state, and CloudFormation creates the new ones before it deletes the old.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logicalIdOf } from '../../infra/logical-ids';
+import { type Synthesized, synthesize } from './synth';
+
+interface Snapshot {
+  readonly resources: Record<string, string>;
+  readonly outputs: string[];
+}
+
+/** CDK's own analytics resource: `cdk synth` adds it, the in-process test synth does not. */
+const METADATA = 'AWS::CDK::Metadata';
+const fixture = JSON.parse(
+  readFileSync(join(import.meta.dirname, 'fixtures', 'stack-before-split.json'), 'utf8'),
+) as Snapshot;
+const before: Snapshot = {
+  resources: Object.fromEntries(
+    Object.entries(fixture.resources).filter(([, type]) => type !== METADATA),
+  ),
+  outputs: fixture.outputs,
+};
+/** Ids CDK derives from the API's whole construct path (permissions) or from its content. */
+const RENAMED =
+  /^(ApipasswordconfirmANYApiPermission|ApipasswordconfirmPOSTApiPermission|ApipasswordforgotANYApiPermission|ApipasswordforgotPOSTApiPermission|ApiDeploymentB17BE62D)/;
+
+let synthesized: Synthesized;
+let after: Snapshot;
+
+beforeAll(() => {
+  synthesized = synthesize({ sesRegion: 'eu-west-1' });
+  const template = synthesized.template.toJSON() as {
+    Resources: Record<string, { Type: string }>;
+    Outputs: Record<string, unknown>;
+  };
+  after = {
+    resources: Object.fromEntries(
+      Object.entries(template.Resources)
+        .filter(([, resource]) => resource.Type !== METADATA)
+        .map(([id, resource]) => [id, resource.Type]),
+    ),
+    outputs: Object.keys(template.Outputs).sort(),
+  };
+});
+
+function countByType(resources: Record<string, string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const type of Object.values(resources)) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
+
+describe('the stack after the construct split', () => {
+  it('has the same resource types, each as many times', () => {
+    expect(countByType(after.resources)).toEqual(countByType(before.resources));
+  });
+
+  it('keeps every logical id but the API permissions and deployment', () => {
+    const kept = (resources: Record<string, string>) =>
+      Object.entries(resources)
+        .filter(([id]) => !RENAMED.test(id))
+        .sort(([a], [b]) => a.localeCompare(b));
+    expect(kept(after.resources)).toEqual(kept(before.resources));
+    const renamed = Object.keys(after.resources).filter((id) => RENAMED.test(id));
+    expect(renamed).toHaveLength(5);
+  });
+
+  it('keeps the stateful resources under their ids: pool, client, secret, bus, table, log groups', () => {
+    for (const type of [
+      'AWS::Cognito::UserPool',
+      'AWS::Cognito::UserPoolClient',
+      'AWS::SecretsManager::Secret',
+      'AWS::Events::EventBus',
+      'AWS::Events::Archive',
+      'AWS::DynamoDB::GlobalTable',
+      'AWS::Logs::LogGroup',
+    ]) {
+      const ids = (resources: Record<string, string>) =>
+        Object.keys(resources)
+          .filter((id) => resources[id] === type)
+          .sort();
+      expect(ids(after.resources), type).toEqual(ids(before.resources));
+    }
+  });
+
+  it('keeps the event bus name (a new name replaces the bus)', () => {
+    synthesized.template.hasResourceProperties('AWS::Events::EventBus', {
+      Name: 'PasswordResetStackEventBusFB45C66C',
+    });
+  });
+
+  it('has the same outputs', () => {
+    expect(after.outputs).toEqual([...before.outputs].sort());
+  });
+});
+
+describe("CDK's logical id algorithm, as the stack reproduces it", () => {
+  it.each([
+    [['UserPool', 'Resource'], 'UserPool6BA7E5F2'],
+    [['ClientSecret', 'Resource'], 'ClientSecret6773D8CE'],
+    [['UserPool', 'PasswordResetClient', 'Resource'], 'UserPoolPasswordResetClient5617FF15'],
+  ])('gives the flat path %j the fixture id %s', (path, id) => {
+    expect(before.resources[id]).toBeDefined();
+    expect(logicalIdOf(path)).toBe(id);
+  });
+
+  it('keeps a single component as it is, and drops Default components', () => {
+    expect(logicalIdOf(['ApiUrl'])).toBe('ApiUrl');
+    expect(logicalIdOf(['Default', 'ApiUrl'])).toBe('ApiUrl');
+  });
+});
