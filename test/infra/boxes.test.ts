@@ -1,0 +1,214 @@
+/**
+ * Issue 12: each box of the architecture is a construct of its own, tested on its own in an
+ * otherwise empty stack, so that what a box creates and grants is what its file says.
+ */
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../infra/config';
+import {
+  AfterReset,
+  ApiFunctions,
+  ResetAlarms,
+  ResetApi,
+  ResetAppClient,
+  ResetUserPool,
+  ResetWebAcl,
+} from '../../infra/index';
+import { DEFAULT_BUNDLE_DIR } from '../../infra/settings';
+import { grantsOfRole } from './template-queries';
+
+const config = parseConfig((key) => ({ senderAddress: 'no-reply@example.com' })[key]);
+const stack = () =>
+  new Stack(new App(), 'BoxStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+const idOf = (s: Stack, construct: { node: { defaultChild?: unknown } }) =>
+  s.getLogicalId(construct.node.defaultChild as never);
+const fn = (s: Stack, id: string) =>
+  new lambda.Function(s, id, {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+  });
+
+describe('ResetUserPool', () => {
+  it('creates one pool with the NIST length policy, email recovery and no self sign-up', () => {
+    const s = stack();
+    new ResetUserPool(s, 'Pool', { config, removalPolicy: RemovalPolicy.RETAIN });
+    const template = Template.fromStack(s);
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Policies: {
+        PasswordPolicy: Match.objectLike({ MinimumLength: 15, RequireUppercase: false }),
+      },
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+});
+
+describe('ResetAppClient', () => {
+  it('adds a client with a secret to the given pool, and the secret to Secrets Manager', () => {
+    const s = stack();
+    const pool = new cognito.UserPool(s, 'Pool');
+    new ResetAppClient(s, 'Client', {
+      config,
+      userPool: pool,
+      underPool: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const template = Template.fromStack(s);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      UserPoolId: { Ref: idOf(s, pool) },
+      GenerateSecret: true,
+      PreventUserExistenceErrors: 'ENABLED',
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      AccessTokenValidity: 15,
+    });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+  });
+});
+
+describe('ApiFunctions', () => {
+  const build = (attemptLimit: number) => {
+    const s = stack();
+    const pool = new cognito.UserPool(s, 'Pool');
+    const functions = new ApiFunctions(s, 'Functions', {
+      config: { ...config, attemptLimit },
+      bundleDir: DEFAULT_BUNDLE_DIR,
+      userPoolClient: pool.addClient('Client'),
+      clientSecret: new secretsmanager.Secret(s, 'Secret'),
+      passwordPolicy: { minLength: 15 },
+    });
+    return { s, functions, template: Template.fromStack(s) };
+  };
+
+  it('creates the two functions and, with the limit on, the attempts table', () => {
+    const { template } = build(10);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+  });
+
+  it('has no table without the limit', () => {
+    build(0).template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+  });
+
+  it('grants each function its log group, the secret and the table, and nothing more', () => {
+    const { s, functions, template } = build(10);
+    for (const deployed of [functions.forgot, functions.confirm]) {
+      const actions = grantsOfRole(template, idOf(s, deployed.role)).flatMap((g) => g.actions);
+      expect(actions.sort()).toEqual(
+        [
+          'dynamodb:UpdateItem',
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'secretsmanager:GetSecretValue',
+          'xray:PutTelemetryRecords',
+          'xray:PutTraceSegments',
+        ].sort(),
+      );
+    }
+  });
+});
+
+describe('ResetApi', () => {
+  it('routes both reset paths and leaves the account role alone unless asked', () => {
+    for (const setAccountLoggingRole of [false, true]) {
+      const s = stack();
+      new ResetApi(s, 'Api', {
+        config,
+        forgot: fn(s, 'Forgot'),
+        confirm: fn(s, 'Confirm'),
+        removalPolicy: RemovalPolicy.RETAIN,
+        setAccountLoggingRole,
+      });
+      const template = Template.fromStack(s);
+      template.resourceCountIs('AWS::ApiGateway::Method', 4);
+      template.resourceCountIs('AWS::ApiGateway::Account', setAccountLoggingRole ? 1 : 0);
+    }
+  });
+});
+
+describe('ResetWebAcl', () => {
+  it('associates one regional web ACL with the stage', () => {
+    const s = stack();
+    const api = new ResetApi(s, 'Api', {
+      config,
+      forgot: fn(s, 'Forgot'),
+      confirm: fn(s, 'Confirm'),
+      removalPolicy: RemovalPolicy.RETAIN,
+      setAccountLoggingRole: false,
+    }).api;
+    new ResetWebAcl(s, 'Waf', { stage: api.deploymentStage, config });
+    const template = Template.fromStack(s);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+});
+
+describe('AfterReset', () => {
+  it('creates the bus with its archive and rule, and a trigger allowed to publish and send', () => {
+    const s = stack();
+    const box = new AfterReset(s, 'AfterReset', {
+      config,
+      bundleDir: DEFAULT_BUNDLE_DIR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const template = Template.fromStack(s);
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    template.resourceCountIs('AWS::Events::Archive', 1);
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    const actions = grantsOfRole(template, idOf(s, box.trigger.role)).flatMap((g) => g.actions);
+    expect(actions).toEqual(expect.arrayContaining(['events:PutEvents', 'ses:SendEmail']));
+    expect(actions).not.toContain('cognito-idp:AdminUserGlobalSignOut');
+  });
+
+  it('may sign out users of exactly the pool it is given', () => {
+    const s = stack();
+    const box = new AfterReset(s, 'AfterReset', {
+      config,
+      bundleDir: DEFAULT_BUNDLE_DIR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const pool = new cognito.UserPool(s, 'Pool');
+    box.allowSignOut(pool);
+    Template.fromStack(s).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'cognito-idp:AdminUserGlobalSignOut',
+            Resource: { 'Fn::GetAtt': [idOf(s, pool), 'Arn'] },
+          }),
+        ],
+      },
+    });
+  });
+});
+
+describe('ResetAlarms', () => {
+  it('creates one topic and the alarms of every function', () => {
+    const s = stack();
+    const api = new ResetApi(s, 'Api', {
+      config,
+      forgot: fn(s, 'Forgot'),
+      confirm: fn(s, 'Confirm'),
+      removalPolicy: RemovalPolicy.RETAIN,
+      setAccountLoggingRole: false,
+    }).api;
+    new ResetAlarms(s, 'Alarms', {
+      stage: api.deploymentStage,
+      functions: {
+        'forgot-password': fn(s, 'F'),
+        'confirm-forgot-password': fn(s, 'C'),
+        'post-confirmation': fn(s, 'P'),
+      },
+      config,
+    });
+    const template = Template.fromStack(s);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 23);
+  });
+});
