@@ -8,6 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { hmacKey } from './secret-hash';
 
 /** The limit's settings (`ATTEMPTS_TABLE_NAME`, `ATTEMPT_LIMIT`, `ATTEMPT_WINDOW_SECONDS`). */
 export interface AttemptLimitConfig {
@@ -63,7 +64,7 @@ export function attemptKey(
   operation: 'forgot' | 'confirm',
   username: string,
 ): string {
-  return createHmac('sha256', clientSecret)
+  return createHmac('sha256', hmacKey(clientSecret))
     .update(`attempt-limit\u0000${operation}\u0000${username.normalize('NFC').toLowerCase()}`)
     .digest('base64url');
 }

@@ -41,11 +41,17 @@ export const SECRET_FETCH_TIMEOUT_MS = 3_000;
 export function createCognitoClient(): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: COGNITO_REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    }),
+    requestHandler: boundedHandler(COGNITO_REQUEST_TIMEOUT_MS),
+  });
+}
+
+/** An HTTP handler with the short connection timeout and a request timeout that throws. */
+function boundedHandler(requestTimeout: number, agents: ClientAgents = {}): NodeHttpHandler {
+  return new NodeHttpHandler({
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    requestTimeout,
+    throwOnRequestTimeout: true,
+    ...agents,
   });
 }
 
@@ -62,11 +68,7 @@ export const ATTEMPT_COUNT_TIMEOUT_MS = 1_000;
 export function createDynamoClient(): DynamoDBClient {
   return new DynamoDBClient({
     maxAttempts: 2,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: ATTEMPT_COUNT_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    }),
+    requestHandler: boundedHandler(ATTEMPT_COUNT_TIMEOUT_MS),
   });
 }
 
@@ -89,12 +91,7 @@ export interface ClientAgents {
 export function createSecretsManagerClient(agents: ClientAgents = {}): SecretsManagerClient {
   return new SecretsManagerClient({
     maxAttempts: 3,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: SECRET_FETCH_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-      ...agents,
-    }),
+    requestHandler: boundedHandler(SECRET_FETCH_TIMEOUT_MS, agents),
   });
 }
 

@@ -6,12 +6,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  type AttemptLimitConfig,
-  attemptKey,
-  countAttempt,
-  readAttemptLimitConfig,
-} from './attempt-limit';
+import { attemptKey, countAttempt, readAttemptLimitConfig } from './attempt-limit';
 import { createCognitoClient, createDynamoClient, secretFetcher } from './aws-clients';
 import { ClientSecretCache } from './client-secret';
 import { type HandlerConfig, readHandlerConfig } from './config';
@@ -101,24 +96,24 @@ export function createHandlerRuntime(service: ServiceName): HandlerRuntime {
   const attempts = readAttemptLimitConfig(process.env);
   const tableName = attempts.limit > 0 ? attempts.tableName : undefined;
   const dynamo = tableName === undefined ? undefined : createDynamoClient();
+  const limitConfig = tableName === undefined ? undefined : { ...attempts, tableName };
   const limitAttempts = async (
     operation: 'forgot' | 'confirm',
     username: string,
     signal: AbortSignal,
   ): Promise<void> => {
-    if (dynamo === undefined || tableName === undefined) return;
+    if (dynamo === undefined || limitConfig === undefined) return;
     let clientSecret: string;
     try {
       clientSecret = (await secrets.get(signal)).current;
     } catch {
       return; // no secret: the Cognito call that follows answers that failure as it should
     }
-    const config: AttemptLimitConfig & { tableName: string } = { ...attempts, tableName };
     let verdict: Awaited<ReturnType<typeof countAttempt>>;
     try {
       verdict = await countAttempt({
         client: dynamo,
-        config,
+        config: limitConfig,
         key: attemptKey(clientSecret, operation, username),
         nowMs: Date.now(),
         signal,

@@ -8,7 +8,14 @@ import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 const keys = new Map<string, KeyObject>();
 const MAX_KEYS = 4;
 
-function hmacKey(clientSecret: string): KeyObject {
+/**
+ * The client secret as an HMAC key object, built once per secret: every keyed hash of a request
+ * (the secret hash, the attempt limit's key) reuses it.
+ *
+ * @example
+ * createHmac('sha256', hmacKey(secret))
+ */
+export function hmacKey(clientSecret: string): KeyObject {
   let key = keys.get(clientSecret);
   if (key === undefined) {
     if (keys.size >= MAX_KEYS) keys.clear();

@@ -33,6 +33,16 @@ const fn = (s: Stack, id: string) =>
     code: lambda.Code.fromInline('exports.handler = async () => ({});'),
   });
 
+/** The REST API box in front of two stand-in functions. */
+const restApi = (s: Stack, setAccountLoggingRole = false) =>
+  new ResetApi(s, 'Api', {
+    config,
+    forgot: fn(s, 'Forgot'),
+    confirm: fn(s, 'Confirm'),
+    removalPolicy: RemovalPolicy.RETAIN,
+    setAccountLoggingRole,
+  }).api;
+
 describe('ResetUserPool', () => {
   it('creates one pool with the NIST length policy, email recovery and no self sign-up', () => {
     const s = stack();
@@ -118,13 +128,7 @@ describe('ResetApi', () => {
   it('routes both reset paths and leaves the account role alone unless asked', () => {
     for (const setAccountLoggingRole of [false, true]) {
       const s = stack();
-      new ResetApi(s, 'Api', {
-        config,
-        forgot: fn(s, 'Forgot'),
-        confirm: fn(s, 'Confirm'),
-        removalPolicy: RemovalPolicy.RETAIN,
-        setAccountLoggingRole,
-      });
+      restApi(s, setAccountLoggingRole);
       const template = Template.fromStack(s);
       template.resourceCountIs('AWS::ApiGateway::Method', 4);
       template.resourceCountIs('AWS::ApiGateway::Account', setAccountLoggingRole ? 1 : 0);
@@ -135,13 +139,7 @@ describe('ResetApi', () => {
 describe('ResetWebAcl', () => {
   it('associates one regional web ACL with the stage', () => {
     const s = stack();
-    const api = new ResetApi(s, 'Api', {
-      config,
-      forgot: fn(s, 'Forgot'),
-      confirm: fn(s, 'Confirm'),
-      removalPolicy: RemovalPolicy.RETAIN,
-      setAccountLoggingRole: false,
-    }).api;
+    const api = restApi(s);
     new ResetWebAcl(s, 'Waf', { stage: api.deploymentStage, config });
     const template = Template.fromStack(s);
     template.resourceCountIs('AWS::WAFv2::WebACL', 1);
@@ -191,13 +189,7 @@ describe('AfterReset', () => {
 describe('ResetAlarms', () => {
   it('creates one topic and the alarms of every function', () => {
     const s = stack();
-    const api = new ResetApi(s, 'Api', {
-      config,
-      forgot: fn(s, 'Forgot'),
-      confirm: fn(s, 'Confirm'),
-      removalPolicy: RemovalPolicy.RETAIN,
-      setAccountLoggingRole: false,
-    }).api;
+    const api = restApi(s);
     new ResetAlarms(s, 'Alarms', {
       stage: api.deploymentStage,
       functions: {
