@@ -196,6 +196,7 @@ describe('ResetAlarms', () => {
         'forgot-password': fn(s, 'F'),
         'confirm-forgot-password': fn(s, 'C'),
         'post-confirmation': fn(s, 'P'),
+        'rotate-client-secret': fn(s, 'R'),
       },
       config,
     });
