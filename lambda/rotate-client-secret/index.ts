@@ -37,7 +37,8 @@ let deps: RotationDeps | undefined;
 export async function handler(event: unknown): Promise<void> {
   const rotation = parseRotationEvent(event);
   deps ??= depsFromEnvironment();
-  if (!deps.userPoolId || !deps.clientId) throw new Error('USER_POOL_ID and CLIENT_ID must be set.');
+  if (!deps.userPoolId || !deps.clientId)
+    throw new Error('USER_POOL_ID and CLIENT_ID must be set.');
   try {
     await runRotationStep(deps, rotation);
   } catch (error) {

@@ -26,7 +26,8 @@ export class RotationError extends Error {
  * parseRotationEvent({ Step: 'createSecret', SecretId: 'arn:...', ClientRequestToken: 'uuid' })
  */
 export function parseRotationEvent(raw: unknown): RotationEvent {
-  if (typeof raw !== 'object' || raw === null) throw new RotationError('The event is not an object.');
+  if (typeof raw !== 'object' || raw === null)
+    throw new RotationError('The event is not an object.');
   const { Step, SecretId, ClientRequestToken } = raw as Record<string, unknown>;
   if (typeof Step !== 'string' || !(ROTATION_STEPS as readonly string[]).includes(Step)) {
     throw new RotationError('The event names no known rotation step.');

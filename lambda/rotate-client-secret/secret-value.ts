@@ -56,7 +56,10 @@ export function pendingSecretValue(
     clientSecret: added.value,
     clientSecretId: added.id,
     ...(current.clientSecret
-      ? { previousClientSecret: current.clientSecret, previousClientSecretId: current.clientSecretId }
+      ? {
+          previousClientSecret: current.clientSecret,
+          previousClientSecretId: current.clientSecretId,
+        }
       : {}),
   };
   return JSON.stringify(value);

@@ -32,7 +32,7 @@ import {
 import { errorName } from '../shared/upstream-errors';
 import { secretToDelete } from './client-secrets';
 import { probeSecret } from './probe';
-import { type RotationEvent, RotationError } from './rotation-event';
+import { RotationError, type RotationEvent } from './rotation-event';
 import { pendingSecretValue, readSecretValue } from './secret-value';
 
 /**
@@ -62,7 +62,9 @@ export interface RotationDeps {
  * await runRotationStep(deps, { Step: 'createSecret', SecretId, ClientRequestToken })
  */
 export async function runRotationStep(deps: RotationDeps, event: RotationEvent): Promise<void> {
-  const described = await deps.secrets.send(new DescribeSecretCommand({ SecretId: event.SecretId }));
+  const described = await deps.secrets.send(
+    new DescribeSecretCommand({ SecretId: event.SecretId }),
+  );
   if (described.RotationEnabled === false) {
     throw new RotationError('Rotation is not enabled on the secret.');
   }
