@@ -24,7 +24,12 @@ const API_METHODS = [
   'Api/Default/password/confirm/ANY',
 ];
 
-const FUNCTIONS = ['ForgotPassword', 'ConfirmForgotPassword', 'PostConfirmation', 'RotateClientSecret'];
+const FUNCTIONS = [
+  'ForgotPassword',
+  'ConfirmForgotPassword',
+  'PostConfirmation',
+  'RotateClientSecret',
+];
 
 const PUBLIC_BY_DESIGN =
   'Public by design: a password reset serves users who cannot sign in, so no token or key can be required. Compensating controls: WAF per-IP rate rule on the reset paths, AWS IP-reputation and common rule groups, stage throttling below Cognito’s 30/s account-recovery quota, request validation, PreventUserExistenceErrors with a timing floor on forgot (no account enumeration), Cognito’s own per-user code-attempt limits, and the app-client secret held server-side so callers cannot call Cognito directly with it.';

@@ -18,7 +18,6 @@ import { AfterReset } from './after-reset';
 import { ResetAlarms } from './alarms';
 import { ApiFunctions } from './api-functions';
 import { ResetAppClient } from './app-client';
-import { ClientSecretRotation } from './secret-rotation';
 import {
   ConfigurationError,
   type PasswordResetConfig,
@@ -29,6 +28,7 @@ import type { DeployedFunction } from './lambda-function';
 import { markTransparent } from './logical-ids';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { ResetApi } from './rest-api';
+import { ClientSecretRotation } from './secret-rotation';
 import type { FunctionName } from './settings';
 import { DEFAULT_BUNDLE_DIR } from './settings';
 import { poolPasswordPolicy, ResetUserPool } from './user-pool';
