@@ -3,10 +3,10 @@
  * four Secrets Manager steps with Cognito's two-secret API) and the schedule that runs it, at
  * once when the secret is created (its first value) and then every `secretRotationDays`.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { PasswordResetConfig } from './config';
 import { createFunction, type DeployedFunction } from './lambda-function';
@@ -24,7 +24,7 @@ export interface ClientSecretRotationProps {
 /** The rotation function and schedule of the client secret. */
 export class ClientSecretRotation extends Construct {
   readonly rotation: DeployedFunction;
-  readonly schedule: secretsmanager.RotationSchedule;
+  readonly schedule: secretsmanager.CfnRotationSchedule;
 
   constructor(scope: Construct, id: string, props: ClientSecretRotationProps) {
     super(scope, id);
@@ -52,12 +52,37 @@ export class ClientSecretRotation extends Construct {
         resources: [props.userPool.userPoolArn],
       }),
     );
-    // CDK grants the function DescribeSecret, GetSecretValue, PutSecretValue and
-    // UpdateSecretVersionStage on this secret alone, and Secrets Manager the invoke.
-    this.schedule = props.clientSecret.addRotationSchedule('Rotation', {
-      rotationLambda: this.rotation.fn,
-      automaticallyAfter: Duration.days(config.secretRotationDays),
+    // Exactly what the four steps call, on this secret alone (CDK's RotationSchedule would add
+    // secretsmanager:GetRandomPassword on "*", which this function never calls).
+    this.rotation.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'RotateTheClientSecret',
+        actions: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+        ],
+        resources: [props.clientSecret.secretArn],
+      }),
+    );
+    this.rotation.fn.addPermission('InvokeBySecretsManager', {
+      principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
+      sourceAccount: Stack.of(this).account,
+    });
+    this.schedule = new secretsmanager.CfnRotationSchedule(this, 'ClientSecretRotationSchedule', {
+      secretId: props.clientSecret.secretArn,
+      rotationLambdaArn: this.rotation.fn.functionArn,
+      // Without rules Secrets Manager never rotates on its own; rotate-secret still does.
+      rotationRules:
+        config.secretRotationDays > 0
+          ? { scheduleExpression: `rate(${config.secretRotationDays} days)` }
+          : undefined,
+      // The first rotation runs when the schedule is created: it writes the secret's first value.
       rotateImmediatelyOnUpdate: true,
     });
+    // Secrets Manager invokes the function as soon as the schedule exists: permission and grants first.
+    const invoke = this.rotation.fn.node.findChild('InvokeBySecretsManager');
+    this.schedule.node.addDependency(invoke, this.rotation.role);
   }
 }
