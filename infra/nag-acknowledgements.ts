@@ -69,12 +69,6 @@ export function nagAcknowledgements(config: PasswordResetConfig): readonly NagAc
         ]
       : []),
     {
-      id: 'AwsSolutions-SMG4',
-      paths: ['ClientSecret'],
-      reason:
-        'The secret is a Cognito app-client secret, which Secrets Manager cannot rotate by itself: it is rotated with Cognito’s two-secret model (AddUserPoolClientSecret, update the secret with the new clientSecret and the old one as previousClientSecret, then DeleteUserPoolClientSecret), documented in README.md (Deploy); the functions accept both secrets during the overlap.',
-    },
-    {
       id: 'AwsSolutions-IAM5[Resource::*]',
       paths: FUNCTIONS.map((fn) => `${fn}Role`),
       reason:

@@ -202,6 +202,6 @@ describe('ResetAlarms', () => {
     });
     const template = Template.fromStack(s);
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 23);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 26);
   });
 });
