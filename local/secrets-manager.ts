@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsServiceError } from './aws-service-error';
+import type { LocalRotation } from './secret-rotation';
 
 interface SecretVersion {
   readonly versionId: string;
@@ -22,6 +23,7 @@ interface StoredSecret {
   readonly arn: string;
   versions: SecretVersion[];
   rotationEnabled: boolean;
+  lastRotatedDate?: Date;
 }
 
 const NOT_FOUND = "Secrets Manager can't find the specified secret.";
@@ -33,6 +35,8 @@ const MAX_UNLABELLED_VERSIONS = 10;
 /** An in-memory Secrets Manager holding string secrets and their staged versions. */
 export class LocalSecretsManager {
   private readonly secrets = new Map<string, StoredSecret>();
+  /** Runs `RotateSecret`'s steps; without it `RotateSecret` is refused (no rotation function). */
+  private rotation: LocalRotation | undefined;
 
   constructor(
     private readonly region: string,
@@ -78,9 +82,17 @@ export class LocalSecretsManager {
     return { arn: secret.arn, token };
   }
 
+  /** Gives the secrets their rotation function (`RotateSecret`). */
+  rotateWith(rotation: LocalRotation): void {
+    this.rotation = rotation;
+  }
+
   /** Runs one operation of the JSON protocol; throws {@link AwsServiceError} as the service does. */
   handle(operation: string, body: Record<string, unknown>): Record<string, unknown> {
+    this.rotation?.checkFault(operation);
     switch (operation) {
+      case 'RotateSecret':
+        return this.rotateSecret(body);
       case 'GetSecretValue':
         return this.getSecretValue(body);
       case 'PutSecretValue':
@@ -194,12 +206,40 @@ export class LocalSecretsManager {
     };
   }
 
+  /**
+   * `RotateSecret`: stages AWSPENDING under the caller's token (or a new one) and answers at
+   * once; the rotation function's four steps run after, as on AWS.
+   */
+  private rotateSecret(body: Record<string, unknown>): Record<string, unknown> {
+    const secret = this.find(body.SecretId);
+    const rotation = this.rotation;
+    if (!rotation) {
+      throw new AwsServiceError(
+        'InvalidRequestException',
+        'No Lambda rotation function ARN is associated with this secret.',
+      );
+    }
+    rotation.assertIdle(secret.arn);
+    const token =
+      typeof body.ClientRequestToken === 'string' && body.ClientRequestToken !== ''
+        ? body.ClientRequestToken
+        : randomUUID();
+    this.stagePending(secret.arn, token);
+    void rotation.run(secret.arn, token).then((record) => {
+      if (record.outcome === 'succeeded') secret.lastRotatedDate = new Date();
+    });
+    return { ARN: secret.arn, Name: secret.name, VersionId: token };
+  }
+
   private describeSecret(body: Record<string, unknown>): Record<string, unknown> {
     const secret = this.find(body.SecretId);
     return {
       ARN: secret.arn,
       Name: secret.name,
       RotationEnabled: secret.rotationEnabled,
+      ...(secret.lastRotatedDate
+        ? { LastRotatedDate: secret.lastRotatedDate.getTime() / 1000 }
+        : {}),
       VersionIdsToStages: Object.fromEntries(
         secret.versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, [...v.stages]]),
       ),

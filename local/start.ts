@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     confirmMinResponseMs: config.confirmMinResponseMs,
     attemptLimit: config.attemptLimit,
     attemptWindowSeconds: config.attemptWindowSeconds,
+    rotationMinCurrentAgeSeconds: config.rotationMinCurrentAgeSeconds,
     throttle: config.throttle,
     debug: config.debug,
     log,
