@@ -23,7 +23,7 @@ import type { LambdaFunction } from './lambda-function';
 import { handleInvoke, type InvokeObserver, isInvokeRequest } from './lambda-invoke';
 import type { MailboxEntry } from './mailbox';
 import type { MemoryReport } from './memory-report';
-import { ROTATION_STEPS, type LocalRotation, type RotationStep } from './secret-rotation';
+import { type LocalRotation, ROTATION_STEPS, type RotationStep } from './secret-rotation';
 import type { LocalSecretsManager } from './secrets-manager';
 
 /** Paths of the inspection views. */

@@ -62,6 +62,8 @@ export interface StackOptions {
    * (the rotation function's `MIN_CURRENT_AGE_SECONDS`; AWS default 600).
    */
   readonly rotationMinCurrentAgeSeconds: string;
+  /** The API functions' CLIENT_SECRET_CACHE_SECONDS. */
+  readonly secretCacheSeconds: string;
   /** API Gateway's per-method stage throttling; `undefined` switches it off. */
   readonly throttle: ThrottleLimits | undefined;
   readonly debug: boolean;
@@ -227,6 +229,7 @@ async function start(
     ATTEMPTS_TABLE_NAME: ATTEMPTS_TABLE_NAME,
     ATTEMPT_LIMIT: options.attemptLimit,
     ATTEMPT_WINDOW_SECONDS: options.attemptWindowSeconds,
+    CLIENT_SECRET_CACHE_SECONDS: options.secretCacheSeconds,
   };
   // The newest mail already reported (by identity: the store drops its oldest entries).
   let lastSeen = ses.emails().at(-1);

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     attemptLimit: config.attemptLimit,
     attemptWindowSeconds: config.attemptWindowSeconds,
     rotationMinCurrentAgeSeconds: config.rotationMinCurrentAgeSeconds,
+    secretCacheSeconds: config.secretCacheSeconds,
     throttle: config.throttle,
     debug: config.debug,
     log,
