@@ -5,7 +5,10 @@
  * fail and no answer may be `INTERNAL`; a failed rotation leaves AWSCURRENT working, and the
  * next rotation succeeds.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   type CognitoIdentityProviderClient,
   ListUserPoolClientSecretsCommand,
@@ -21,7 +24,13 @@ import type { RotationRecord } from '../../local/secret-rotation';
 import { ensureUser } from '../../local/seed';
 import { REGION, SECRET_NAME } from '../../local/stack';
 import { cognitoOf, latestCode, postJson, send } from '../e2e/http-client';
-import { printLogOnFailure, startStack, stopStack, type TestStack } from '../e2e/local-stack';
+import {
+  printLogOnFailure,
+  REPOSITORY_ROOT,
+  startStack,
+  stopStack,
+  type TestStack,
+} from '../e2e/local-stack';
 
 const MIN_CURRENT_AGE_MS = 5_000;
 let stack: TestStack | undefined;
@@ -222,4 +231,24 @@ describe('a rotation that fails at a step', () => {
     },
     180_000,
   );
+});
+
+describe("npx tsx local/rotate-secret.ts (the README's one command)", () => {
+  it("rotates the running stack's secret and says so, printing no secret", async () => {
+    const before = await current();
+    const wait = lastRotatedAt + MIN_CURRENT_AGE_MS + 200 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(REPOSITORY_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'local/rotate-secret.ts'],
+      { cwd: REPOSITORY_ROOT, env: { ...process.env, LOCAL_DIR: stack?.localDir ?? '' } },
+    );
+    const after = await current();
+    expect(stdout).toMatch(
+      /^rotated: AWSCURRENT is version [0-9a-f-]{36} \(createSecret, setSecret, testSecret, finishSecret\)\n$/,
+    );
+    expect(after.previousClientSecret).toBe(before.clientSecret);
+    expect(stdout).not.toContain(after.clientSecret);
+    expect(stdout).not.toContain(before.clientSecret);
+  }, 60_000);
 });

@@ -1,0 +1,55 @@
+/**
+ * `npx tsx local/rotate-secret.ts`: rotates the app-client secret of the running local stack the
+ * way `aws secretsmanager rotate-secret` does on AWS (the standard `RotateSecret` call to the
+ * local Secrets Manager, which runs the rotation function's four steps), waits for the outcome
+ * and prints it, without printing any secret. Resets keep working meanwhile.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { RotationRecord } from './secret-rotation';
+import { VIEW_PATHS } from './services-server';
+import { REGION, SECRET_NAME, type StackInfo } from './stack';
+
+const localDir = resolve(process.cwd(), process.env.LOCAL_DIR || '.local');
+let info: StackInfo;
+try {
+  info = JSON.parse(readFileSync(resolve(localDir, 'stack.json'), 'utf8')) as StackInfo;
+} catch {
+  process.stderr.write(`no running stack: ${localDir}/stack.json is missing (run npm start)\n`);
+  process.exit(2);
+}
+const servicesUrl = new URL(info.mailboxUrl).origin;
+const secrets = new SecretsManagerClient({
+  region: REGION,
+  endpoint: servicesUrl,
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+try {
+  const started = await secrets.send(new RotateSecretCommand({ SecretId: SECRET_NAME }));
+  const deadline = Date.now() + 60_000;
+  let record: RotationRecord | undefined;
+  while (Date.now() < deadline) {
+    const history = (await (
+      await fetch(`${servicesUrl}${VIEW_PATHS.rotations}`)
+    ).json()) as RotationRecord[];
+    record = history.find((r) => r.token === started.VersionId);
+    if (record && record.outcome !== 'running') break;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  if (record?.outcome === 'succeeded') {
+    process.stdout.write(
+      `rotated: AWSCURRENT is version ${record.token} (${record.completedSteps.join(', ')})\n`,
+    );
+  } else {
+    process.stdout.write(
+      `rotation ${started.VersionId} ${record?.outcome ?? 'timed out'}${record?.failure ? ` at ${record.failure.step} (${record.failure.errorType})` : ''}; AWSCURRENT unchanged\n`,
+    );
+    process.exitCode = 1;
+  }
+} catch (error) {
+  process.stderr.write(`rotation refused: ${(error as Error).name}\n`);
+  process.exitCode = 1;
+} finally {
+  secrets.destroy();
+}
