@@ -4,27 +4,15 @@
  * local Secrets Manager, which runs the rotation function's four steps), waits for the outcome
  * and prints it, without printing any secret. Resets keep working meanwhile.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { localSecretsClient, readRunningStack, servicesUrlOf } from './running-stack';
 import type { RotationRecord } from './secret-rotation';
 import { VIEW_PATHS } from './services-server';
-import { REGION, SECRET_NAME, type StackInfo } from './stack';
+import { SECRET_NAME } from './stack';
 
-const localDir = resolve(process.cwd(), process.env.LOCAL_DIR || '.local');
-let info: StackInfo;
-try {
-  info = JSON.parse(readFileSync(resolve(localDir, 'stack.json'), 'utf8')) as StackInfo;
-} catch {
-  process.stderr.write(`no running stack: ${localDir}/stack.json is missing (run npm start)\n`);
-  process.exit(2);
-}
-const servicesUrl = new URL(info.mailboxUrl).origin;
-const secrets = new SecretsManagerClient({
-  region: REGION,
-  endpoint: servicesUrl,
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
+const info = readRunningStack();
+const servicesUrl = servicesUrlOf(info);
+const secrets = localSecretsClient(info);
 try {
   const started = await secrets.send(new RotateSecretCommand({ SecretId: SECRET_NAME }));
   const deadline = Date.now() + 60_000;

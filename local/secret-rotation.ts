@@ -9,12 +9,12 @@
  * For tests and demonstrations a fault can be set: while the named step runs, the local
  * Secrets Manager answers the named operation with `InternalServiceError`, as an outage would.
  */
+
+import { ROTATION_STEPS, type RotationStep } from '../lambda/rotate-client-secret/rotation-event';
 import { AwsServiceError } from './aws-service-error';
 import type { InvokeOutcome } from './lambda-function';
 
-/** The four steps, in Secrets Manager's order. */
-export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
-export type RotationStep = (typeof ROTATION_STEPS)[number];
+export { ROTATION_STEPS, type RotationStep };
 
 /** What one rotation did. */
 export interface RotationRecord {
