@@ -5,6 +5,7 @@
  * cognito-local knows one secret per client; this store starts from it and takes over.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { MAX_CLIENT_SECRETS } from '../lambda/rotate-client-secret/client-secrets';
 import { secretHashMatches } from './secret-hash';
 
 /** One live secret of a client. */
@@ -25,8 +26,8 @@ export class ClientSecretError extends Error {
   }
 }
 
-/** Cognito's limit of live secrets per client. */
-export const MAX_SECRETS_PER_CLIENT = 2;
+/** Cognito's limit of live secrets per client (the rotation function knows it too). */
+const MAX_SECRETS_PER_CLIENT = MAX_CLIENT_SECRETS;
 
 /** The live secrets of every client the local Cognito has been asked about. */
 export class ClientSecretStore {

@@ -14,7 +14,10 @@ const logger = new Logger({ serviceName: 'rotate-client-secret' });
 
 /** Builds the steps' dependencies from the environment (once per container). */
 export function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env): RotationDeps {
-  const minAge = Number(env.MIN_CURRENT_AGE_SECONDS);
+  // Whole seconds only: an empty or negative value must not switch the deletion guard off.
+  const minAge = /^\d+$/.test(env.MIN_CURRENT_AGE_SECONDS ?? '')
+    ? Number(env.MIN_CURRENT_AGE_SECONDS) * 1000
+    : DEFAULT_MIN_CURRENT_AGE_MS;
   return {
     secrets: new SecretsManagerClient({}),
     // One attempt: a retried AddUserPoolClientSecret could add a secret twice; Secrets Manager
@@ -22,10 +25,7 @@ export function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Rotat
     cognito: new CognitoIdentityProviderClient({ maxAttempts: 1 }),
     userPoolId: env.USER_POOL_ID ?? '',
     clientId: env.CLIENT_ID ?? '',
-    minCurrentAgeMs:
-      Number.isFinite(minAge) && env.MIN_CURRENT_AGE_SECONDS !== undefined
-        ? minAge * 1000
-        : DEFAULT_MIN_CURRENT_AGE_MS,
+    minCurrentAgeMs: minAge,
     now: Date.now,
     log: (message, fields) => logger.info(message, { ...fields }),
   };

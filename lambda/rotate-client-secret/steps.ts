@@ -29,6 +29,7 @@ import {
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { DEFAULT_SECRET_TTL_MS } from '../shared/client-secret';
 import { errorName } from '../shared/upstream-errors';
 import { secretToDelete } from './client-secrets';
 import { probeSecret } from './probe';
@@ -37,10 +38,10 @@ import { pendingSecretValue, readSecretValue } from './secret-value';
 
 /**
  * How long a secret must have been AWSCURRENT before rotation deletes the one before it: twice the
- * functions' cache period (5 minutes), so no container can still hold the deleted one as its
- * current secret (and if one did, its rejection refresh would pick up the new value).
+ * functions' default cache period, so no container can still hold the deleted one as its current
+ * secret (and if one did, its rejection refresh would pick up the new value).
  */
-export const DEFAULT_MIN_CURRENT_AGE_MS = 10 * 60_000;
+export const DEFAULT_MIN_CURRENT_AGE_MS = 2 * DEFAULT_SECRET_TTL_MS;
 
 /** What the steps talk to; the handler builds it once per container. */
 export interface RotationDeps {

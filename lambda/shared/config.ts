@@ -4,6 +4,7 @@
  * with an opaque runtime error, whereas a handler that knows its configuration is incomplete
  * answers `INTERNAL`, logs why and trips the alarm.
  */
+import { DEFAULT_SECRET_TTL_MS } from './client-secret';
 import { type PasswordPolicySetting, parsePasswordPolicy } from './password-policy';
 
 export interface HandlerConfig {
@@ -52,8 +53,8 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   };
 }
 
-/** Default of `CLIENT_SECRET_CACHE_SECONDS`: the cache period contract section 5 states. */
-export const DEFAULT_SECRET_CACHE_SECONDS = 300;
+/** Default of `CLIENT_SECRET_CACHE_SECONDS`: the cache's own default period. */
+export const DEFAULT_SECRET_CACHE_SECONDS = DEFAULT_SECRET_TTL_MS / 1000;
 
 /**
  * A whole number of seconds from 1 to 3600; anything else is the default (a typo must not turn

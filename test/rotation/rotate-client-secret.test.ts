@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { depsFromEnvironment } from '../../lambda/rotate-client-secret/index';
 import {
   parseRotationEvent,
   type RotationStep,
@@ -318,5 +319,20 @@ describe('finishSecret', () => {
       MoveToVersionId: TOKEN,
       RemoveFromVersionId: OLD_VERSION,
     });
+  });
+});
+
+describe('MIN_CURRENT_AGE_SECONDS', () => {
+  it.each([
+    [undefined, 600_000],
+    ['0', 0],
+    ['5', 5_000],
+    ['900', 900_000],
+    ['', 600_000],
+    ['-1', 600_000],
+    ['1.5', 600_000],
+    ['soon', 600_000],
+  ])('%j -> %i ms (anything but whole seconds keeps twice the cache period)', (value, ms) => {
+    expect(depsFromEnvironment({ MIN_CURRENT_AGE_SECONDS: value }).minCurrentAgeMs).toBe(ms);
   });
 });
