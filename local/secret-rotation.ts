@@ -1,8 +1,8 @@
 /**
  * Rotation as Secrets Manager runs it: `RotateSecret` stages a new AWSPENDING version under a
- * token, answers at once, and then invokes the secret's rotation function (here the local
- * Lambda function, the same one the local Invoke endpoint runs) with `createSecret`,
- * `setSecret`, `testSecret` and `finishSecret` in order. A step that fails ends the rotation:
+ * token, answers at once, and then invokes the secret's rotation function with `createSecret`,
+ * `setSecret`, `testSecret` and `finishSecret` in order, each a synchronous `Invoke` through the
+ * local Lambda endpoint. A step that fails ends the rotation:
  * AWSCURRENT stays where it was, AWSPENDING stays on the token's version, and the next
  * `RotateSecret` starts again with a new token (the rotation function cleans up after itself).
  *
@@ -10,9 +10,9 @@
  * Secrets Manager answers the named operation with `InternalServiceError`, as an outage would.
  */
 
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ROTATION_STEPS, type RotationStep } from '../lambda/rotate-client-secret/rotation-event';
 import { AwsServiceError } from './aws-service-error';
-import type { InvokeOutcome } from './lambda-function';
 
 export { ROTATION_STEPS, type RotationStep };
 
@@ -44,8 +44,13 @@ export class LocalRotation {
   private running: { readonly secretArn: string; step: RotationStep } | undefined;
   private fault: RotationFault | undefined;
 
+  /**
+   * @param lambda a Lambda client for the local Lambda endpoint: each step is a synchronous
+   *   `Invoke` of `functionName`, as Secrets Manager makes it.
+   */
   constructor(
-    private readonly invoke: (event: Record<string, string>) => Promise<InvokeOutcome>,
+    private readonly lambda: LambdaClient,
+    private readonly functionName: string,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -110,19 +115,41 @@ export class LocalRotation {
   private async steps(record: RotationRecord): Promise<RotationRecord> {
     for (const step of ROTATION_STEPS) {
       if (this.running) this.running.step = step;
-      const outcome = await this.invoke({
-        Step: step,
-        SecretId: record.secretArn,
-        ClientRequestToken: record.token,
-      });
-      if (!outcome.ok) {
+      const errorType = await this.invokeStep(step, record);
+      if (errorType !== undefined) {
         record.outcome = 'failed';
-        record.failure = { step, errorType: outcome.errorType };
+        record.failure = { step, errorType };
         return record;
       }
       record.completedSteps.push(step);
     }
     record.outcome = 'succeeded';
     return record;
+  }
+
+  /** One step through the Invoke API; the function's error type when it failed. */
+  private async invokeStep(
+    step: RotationStep,
+    record: RotationRecord,
+  ): Promise<string | undefined> {
+    try {
+      const answer = await this.lambda.send(
+        new InvokeCommand({
+          FunctionName: this.functionName,
+          Payload: JSON.stringify({
+            Step: step,
+            SecretId: record.secretArn,
+            ClientRequestToken: record.token,
+          }),
+        }),
+      );
+      if (answer.FunctionError === undefined) return undefined;
+      const payload = JSON.parse(Buffer.from(answer.Payload ?? []).toString('utf8') || '{}') as {
+        errorType?: unknown;
+      };
+      return typeof payload.errorType === 'string' ? payload.errorType : answer.FunctionError;
+    } catch (error) {
+      return (error as Error).name;
+    }
   }
 }

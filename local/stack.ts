@@ -7,6 +7,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createApiGateway } from './api-gateway';
 import { ATTEMPTS_TABLE_NAME, LocalAttemptsTable } from './attempts-table';
 import { createClientPage } from './client-page';
@@ -276,7 +277,15 @@ async function start(
     CLIENT_ID: seed.clientId,
     MIN_CURRENT_AGE_SECONDS: options.rotationMinCurrentAgeSeconds,
   });
-  const rotation = new LocalRotation((event) => rotator.invoke(event), log);
+  const lambdaClient = new LambdaClient({
+    region: REGION,
+    endpoint: servicesUrl,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // One attempt per step, as Secrets Manager invokes (it retries the rotation, not the call).
+    maxAttempts: 1,
+  });
+  cleanups.push(() => lambdaClient.destroy());
+  const rotation = new LocalRotation(lambdaClient, 'rotate-client-secret', log);
   secrets.rotateWith(rotation);
   for (const fn of [forgot, confirm, trigger, rotator]) cleanups.push(() => fn.stop());
   await Promise.all([forgot.warm(), confirm.warm(), trigger.warm()]);
