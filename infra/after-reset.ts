@@ -1,8 +1,9 @@
 /**
  * The diagram's "λ post-confirmation" box: the trigger that, after a reset, signs the user out
- * everywhere, sends the "your password was changed" notice and publishes `PasswordResetCompleted`
- * on the event bus it owns (with a replay archive and an example rule to add targets to). It does
- * not attach itself to a pool: `PasswordReset` decides that, since a pool may already have a
+ * everywhere and hands the "your password was changed" notice and `PasswordResetCompleted` to the
+ * durable after-reset queue ({@link AfterResetDelivery}), whose worker puts the event on the bus
+ * this box owns (with a replay archive and an example rule to add targets to). It does not
+ * attach itself to a pool: `PasswordReset` decides that, since a pool may already have a
  * post-confirmation trigger of its own.
  */
 import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -10,6 +11,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { AfterResetDelivery } from './after-reset-delivery';
 import type { PasswordResetConfig } from './config';
 import { createFunction, type DeployedFunction } from './lambda-function';
 import { markTransparent } from './logical-ids';
@@ -26,7 +28,7 @@ export interface AfterResetProps {
   readonly eventBusName?: string;
 }
 
-/** The post-confirmation trigger and the bus it publishes to. */
+/** The post-confirmation trigger, its durable delivery and the bus the events go to. */
 export class AfterReset extends Construct {
   /** The bus carrying `PasswordResetCompleted`; add rules and targets to it. */
   readonly eventBus: events.EventBus;
@@ -34,6 +36,8 @@ export class AfterReset extends Construct {
   readonly completedRule: events.Rule;
   /** The trigger function, its role and log group. */
   readonly trigger: DeployedFunction;
+  /** The queue, dead-letter queue, idempotency table and worker of the after-reset jobs. */
+  readonly delivery: AfterResetDelivery;
   readonly #config: PasswordResetConfig;
 
   constructor(scope: Construct, id: string, props: AfterResetProps) {
@@ -59,27 +63,34 @@ export class AfterReset extends Construct {
       eventPattern: { source: [EVENT_SOURCE], detailType: [EVENT_DETAIL_TYPE] },
     });
 
+    this.delivery = new AfterResetDelivery(this, 'Delivery', {
+      config,
+      bundleDir: props.bundleDir,
+      eventBusName: this.eventBus.eventBusName,
+      eventBusArn: this.eventBus.eventBusArn,
+    });
     this.trigger = createFunction(this, 'PostConfirmation', 'post-confirmation', {
       bundleDir: props.bundleDir,
       config,
+      // The event bus and the sender only say whether there is an event and a notice to queue:
+      // the worker puts and sends them.
       environment: {
         EVENT_BUS_NAME: this.eventBus.eventBusName,
         REVOKE_SESSIONS: String(config.revokeSessions),
+        AFTER_RESET_QUEUE_URL: this.delivery.queue.queueUrl,
         ...(config.senderAddress ? { NOTIFICATION_FROM: config.senderAddress } : {}),
-        ...(config.sesRegion ? { NOTIFICATION_REGION: config.sesRegion } : {}),
       },
     });
-    const { role } = this.trigger;
-    role.addToPrincipalPolicy(
+    this.trigger.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'PublishResetEvent',
-        actions: ['events:PutEvents'],
-        resources: [this.eventBus.eventBusArn],
+        sid: 'HandOffAfterResetJobs',
+        actions: ['sqs:SendMessage'],
+        resources: [this.delivery.queue.queueArn],
       }),
     );
     if (config.senderAddress !== undefined) {
       const identity = config.sesIdentity ?? config.senderAddress;
-      role.addToPrincipalPolicy(
+      this.delivery.worker.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'SendNotification',
           actions: ['ses:SendEmail'],
@@ -103,16 +114,16 @@ export class AfterReset extends Construct {
    */
   allowSignOut(pool: cognito.IUserPool): void {
     if (!this.#config.revokeSessions) return;
+    const statement = () =>
+      new iam.PolicyStatement({
+        sid: 'RevokeSessions',
+        actions: ['cognito-idp:AdminUserGlobalSignOut'],
+        resources: [pool.userPoolArn],
+      });
     this.trigger.role.attachInlinePolicy(
-      new iam.Policy(this, 'PostConfirmationSignOutPolicy', {
-        statements: [
-          new iam.PolicyStatement({
-            sid: 'RevokeSessions',
-            actions: ['cognito-idp:AdminUserGlobalSignOut'],
-            resources: [pool.userPoolArn],
-          }),
-        ],
-      }),
+      new iam.Policy(this, 'PostConfirmationSignOutPolicy', { statements: [statement()] }),
     );
+    // The worker retries a sign-out that failed in the request.
+    this.delivery.worker.role.addToPrincipalPolicy(statement());
   }
 }

@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PasswordResetConfig } from './config';
 import { markTransparent } from './logical-ids';
@@ -19,6 +20,18 @@ import {
   type FunctionName,
   METRICS_NAMESPACE,
 } from './settings';
+
+/** The after-reset queues whose depth and age are alarmed. */
+export interface AfterResetQueues {
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+/**
+ * A job older than this in the after-reset queue means a dependency has been failing that long:
+ * notices and events are late (they are still delivered up to the horizon).
+ */
+export const AFTER_RESET_AGE_ALARM_SECONDS = 3_600;
 
 /**
  * Creates the alarm topic and every alarm; returns the topic.
@@ -32,10 +45,12 @@ export function createAlarms(
     stage,
     functions,
     config,
+    afterReset,
   }: {
     stage: apigateway.Stage;
     functions: Readonly<Record<FunctionName, lambda.IFunction>>;
     config: PasswordResetConfig;
+    afterReset: AfterResetQueues;
   },
 ): sns.Topic {
   const stack = Stack.of(scope);
@@ -143,14 +158,36 @@ export function createAlarms(
     3,
     'forgot-password answered DELIVERY_FAILED 3 or more times in 5 minutes: Cognito cannot send codes (sender quota reached, SES identity or sandbox, custom-message trigger failing), so nobody can reset.',
   );
-  for (const metricName of ['SessionsRevokeFailed', 'NotificationFailed', 'EventPublishFailed']) {
-    alarm(
-      `PostConfirmation${metricName}Alarm`,
-      handlerMetric(metricName, { service: 'post-confirmation' }),
-      1,
-      `The post-confirmation trigger reported ${metricName}: a completed reset lacks that effect.`,
-    );
-  }
+  alarm(
+    'PostConfirmationSessionsRevokeFailedAlarm',
+    handlerMetric('SessionsRevokeFailed', { service: 'post-confirmation' }),
+    1,
+    'The post-confirmation trigger could not sign a user out in the request: the old sessions live until the after-reset queue retries the sign-out (see the queue age alarm).',
+  );
+  alarm(
+    'PostConfirmationHandOffFailedAlarm',
+    handlerMetric('HandOffFailed', { service: 'post-confirmation' }),
+    1,
+    'The post-confirmation trigger could not queue the after-reset jobs (SQS failed): those resets get no "password changed" notice and no PasswordResetCompleted event (and no retried sign-out); the log line carries each resetId.',
+  );
+  alarm(
+    'AfterResetDeadLetterAlarm',
+    afterReset.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: fiveMinutes,
+      statistic: cloudwatch.Stats.MAXIMUM,
+    }),
+    1,
+    'After-reset jobs are in the dead-letter queue (past the retry horizon, or failed permanently, e.g. SES rejecting the address): fix the cause, then redrive (README, "After a reset").',
+  );
+  alarm(
+    'AfterResetQueueAgeAlarm',
+    afterReset.queue.metricApproximateAgeOfOldestMessage({
+      period: fiveMinutes,
+      statistic: cloudwatch.Stats.MAXIMUM,
+    }),
+    AFTER_RESET_AGE_ALARM_SECONDS,
+    `An after-reset job has waited ${AFTER_RESET_AGE_ALARM_SECONDS / 3600} h or more: SES, EventBridge or Cognito has been failing that long; notices and events are late (retried until the horizon).`,
+  );
   for (const name of FUNCTION_NAMES) {
     const fn = functions[name];
     const id = pascal(name);
@@ -195,6 +232,7 @@ export class ResetAlarms extends Construct {
       readonly stage: apigateway.Stage;
       readonly functions: Readonly<Record<FunctionName, lambda.IFunction>>;
       readonly config: PasswordResetConfig;
+      readonly afterReset: AfterResetQueues;
     },
   ) {
     super(scope, id);

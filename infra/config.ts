@@ -68,6 +68,11 @@ export interface PasswordResetConfig {
   readonly attemptLimit: number;
   /** The attempt limit's window, in seconds. */
   readonly attemptWindowSeconds: number;
+  /**
+   * How long the after-reset queue retries a job (the notice, the event, a late sign-out) while
+   * its dependency fails, in hours, before the job moves to the dead-letter queue.
+   */
+  readonly afterResetRetryHours: number;
   /** Retention of every log group the stack creates, in days. */
   readonly logRetentionDays: number;
 }
@@ -94,6 +99,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown
   secretRotationDays: 90,
   attemptLimit: 10,
   attemptWindowSeconds: 900,
+  afterResetRetryHours: 24,
   logRetentionDays: 90,
 };
 
@@ -204,6 +210,9 @@ function parse(lookup: (key: string) => unknown): PasswordResetConfig {
         : integer(lookup, 'secretRotationDays', 0, 1_000),
     attemptLimit: integer(lookup, 'attemptLimit', 0, 1_000),
     attemptWindowSeconds: integer(lookup, 'attemptWindowSeconds', 60, 86_400),
+    // At most 7 days: SQS keeps a message 14 days from its first enqueue, dead-letter queue
+    // included, so a job dead-lettered at the horizon still has 7 days for its redrive.
+    afterResetRetryHours: integer(lookup, 'afterResetRetryHours', 1, 168),
     logRetentionDays,
   };
 }

@@ -12,6 +12,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { AfterReset } from './after-reset';
@@ -83,6 +84,12 @@ export interface PasswordResetOptions {
    * schedule off (`aws secretsmanager rotate-secret` still rotates at once). @default 90
    */
   readonly secretRotationDays?: number;
+  /**
+   * Hours (1-168) the after-reset queue retries the notice, the event or a late sign-out while
+   * SES, EventBridge or Cognito fails, before the job moves to the dead-letter queue (alarmed;
+   * redrive with `aws sqs start-message-move-task`). @default 24
+   */
+  readonly afterResetRetryHours?: number;
   /** Requests per account and operation in one window (0 switches the limit off). @default 10 */
   readonly attemptLimit?: number;
   /** The attempt limit's window in seconds (60-86400). @default 900 */
@@ -143,6 +150,9 @@ export class PasswordReset extends Construct {
   readonly userPoolClient: cognito.UserPoolClient;
   readonly clientSecret: secretsmanager.Secret;
   readonly eventBus: events.EventBus;
+  /** The after-reset queue (notice, event, late sign-out jobs) and its dead-letter queue. */
+  readonly afterResetQueue: sqs.Queue;
+  readonly afterResetDeadLetterQueue: sqs.Queue;
   /** The per-account attempt counters; absent when `attemptLimit` is 0. */
   readonly attemptsTable: dynamodb.TableV2 | undefined;
   readonly api: apigateway.RestApi;
@@ -208,7 +218,7 @@ export class PasswordReset extends Construct {
     }).api;
     this.webAcl = new ResetWebAcl(this, 'Waf', { stage: this.api.deploymentStage, config }).webAcl;
 
-    // λ post-confirmation: sign out everywhere, notify, publish
+    // λ post-confirmation: sign out everywhere, hand off the notice and the event to the queue
     const afterReset = new AfterReset(this, 'AfterReset', {
       config,
       bundleDir,
@@ -216,6 +226,8 @@ export class PasswordReset extends Construct {
       ...(props.eventBusName === undefined ? {} : { eventBusName: props.eventBusName }),
     });
     this.eventBus = afterReset.eventBus;
+    this.afterResetQueue = afterReset.delivery.queue;
+    this.afterResetDeadLetterQueue = afterReset.delivery.deadLetterQueue;
     this.afterResetFunction = afterReset.trigger.fn;
     afterReset.allowSignOut(this.userPool);
     this.triggerAttached = this.attachTrigger(mode, props, afterReset);
@@ -223,6 +235,7 @@ export class PasswordReset extends Construct {
       'forgot-password': apiFunctions.forgot,
       'confirm-forgot-password': apiFunctions.confirm,
       'post-confirmation': afterReset.trigger,
+      'deliver-after-reset': afterReset.delivery.worker,
       'rotate-client-secret': rotation,
     };
 
@@ -232,9 +245,11 @@ export class PasswordReset extends Construct {
         'forgot-password': apiFunctions.forgot.fn,
         'confirm-forgot-password': apiFunctions.confirm.fn,
         'post-confirmation': afterReset.trigger.fn,
+        'deliver-after-reset': afterReset.delivery.worker.fn,
         'rotate-client-secret': rotation.fn,
       },
       config,
+      afterReset: afterReset.delivery,
     }).topic;
 
     if (props.acknowledgeNagFindings ?? true) {

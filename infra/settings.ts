@@ -12,6 +12,7 @@ export const FUNCTION_NAMES = [
   'forgot-password',
   'confirm-forgot-password',
   'post-confirmation',
+  'deliver-after-reset',
   'rotate-client-secret',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
@@ -33,12 +34,14 @@ export const FUNCTION_MEMORY_MB = 1024;
 /**
  * Timeouts. The API functions derive their SDK timeouts from the remaining time, so 10 s leaves
  * room for Cognito's retries and stays far below API Gateway's 29 s integration timeout. The
- * trigger's own budget is ~3 s and Cognito waits 5 s for it, so 5 s is its ceiling.
+ * trigger's own budget is ~2 s and Cognito waits 5 s for it, so 5 s is its ceiling.
  */
 export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = {
   'forgot-password': 10,
   'confirm-forgot-password': 10,
   'post-confirmation': 5,
+  // A batch of at most 10 jobs, each call cut at 5 s; the queue's visibility timeout is 10x this.
+  'deliver-after-reset': 30,
   // Four steps of a few Cognito and Secrets Manager calls each; Secrets Manager allows a step far longer.
   'rotate-client-secret': 30,
 };

@@ -10,35 +10,25 @@ export interface BudgetLimits {
   readonly totalMs: number;
   /** Revoking the sessions (one call, its SDK retry included). */
   readonly revokeMs: number;
-  /** Sending the notification (one call, its SDK retry included). */
-  readonly notifyMs: number;
-  /** Publishing the event; kept in reserve while the first two run, one after the other. */
-  readonly publishMs: number;
+  /** Handing the rest off to the queue (one call, its SDK retry included); kept in reserve while revoking. */
+  readonly handOffMs: number;
   /** Left free before the function's own deadline, for the answer and the metrics to leave. */
   readonly marginMs: number;
 }
 
 /**
- * Defaults: at most 3 s in the handler, so that a cold start (about 0.5-1 s of init on the
- * chosen memory) still leaves about a second of margin under Cognito's 5 s. Revoke, then notify
- * (the notice says how the sign-out went), then publish (the event says how both went): a
- * second each at most, each keeping the later ones' slices in reserve.
+ * Defaults: at most 2 s in the handler, so that a cold start (about 0.5-1 s of init on the
+ * chosen memory) still leaves well over a second of margin under Cognito's 5 s. Revoke (the
+ * notice and the event say how the sign-out went), then hand the rest off: a second each at
+ * most, the hand-off's slice kept in reserve while revoking. Sending the notice and putting the
+ * event no longer happen in the request at all.
  */
 export const DEFAULT_BUDGET: BudgetLimits = {
-  totalMs: 3_000,
+  totalMs: 2_000,
   revokeMs: 1_000,
-  notifyMs: 1_000,
-  publishMs: 1_000,
+  handOffMs: 1_000,
   marginMs: 500,
 };
-
-/** Raised when a call does not settle within its time slice. */
-export class EffectTimeoutError extends Error {
-  override readonly name = 'EffectTimeoutError';
-  constructor(readonly timeoutMs: number) {
-    super(`no answer within ${timeoutMs} ms`);
-  }
-}
 
 /**
  * A deadline fixed at the start of an invocation, from which each call takes its slice.
@@ -77,37 +67,5 @@ export class Deadline {
    */
   slice(maxMs: number, reserveMs = 0): number {
     return Math.max(0, Math.min(maxMs, this.remaining() - reserveMs));
-  }
-}
-
-/**
- * Runs `operation` with an abort signal that fires after `timeoutMs`, and settles no later
- * than that even if the operation ignores the signal. The AWS SDK honours the signal by
- * closing the connection, so nothing keeps running after the deadline. A slice of zero (the
- * budget is spent) fails at once without starting the call: opening a connection only to abort
- * it on the next tick is pointless work at the worst moment.
- *
- * @throws {EffectTimeoutError} when the deadline passes first
- * @example
- * await withTimeout(1500, (abortSignal) => cognito.send(new AdminUserGlobalSignOutCommand(input), { abortSignal }));
- */
-export async function withTimeout<T>(
-  timeoutMs: number,
-  operation: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  if (!(timeoutMs > 0)) throw new EffectTimeoutError(0);
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new EffectTimeoutError(timeoutMs);
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([operation(controller.signal), expired]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -13,6 +13,8 @@ export interface TriggerConfig {
   readonly notificationRegion: string | undefined;
   /** `REVOKE_SESSIONS=false` switches the global sign-out off; anything else keeps it on. */
   readonly revokeSessions: boolean;
+  /** SQS queue of the after-reset jobs (`AFTER_RESET_QUEUE_URL`); unset: no notice, no event. */
+  readonly afterResetQueueUrl: string | undefined;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface TriggerConfig {
  *
  * @example
  * readTriggerConfig({ EVENT_BUS_NAME: 'resets', REVOKE_SESSIONS: 'false' });
- * // => { eventBusName: 'resets', notificationFrom: undefined, notificationRegion: undefined, revokeSessions: false }
+ * // => { eventBusName: 'resets', notificationFrom: undefined, notificationRegion: undefined, revokeSessions: false, afterResetQueueUrl: undefined }
  */
 export function readTriggerConfig(env: NodeJS.ProcessEnv = process.env): TriggerConfig {
   return {
@@ -29,6 +31,7 @@ export function readTriggerConfig(env: NodeJS.ProcessEnv = process.env): Trigger
     notificationFrom: nonBlank(env.NOTIFICATION_FROM),
     notificationRegion: nonBlank(env.NOTIFICATION_REGION),
     revokeSessions: nonBlank(env.REVOKE_SESSIONS)?.toLowerCase() !== 'false',
+    afterResetQueueUrl: nonBlank(env.AFTER_RESET_QUEUE_URL),
   };
 }
 

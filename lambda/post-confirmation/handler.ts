@@ -5,10 +5,11 @@
  */
 import middy from '@middy/core';
 import type { Context, PostConfirmationTriggerEvent } from 'aws-lambda';
+import { revokeSessions } from '../after-reset/effects';
+import { handOff } from '../after-reset/hand-off';
 import { loggingMiddlewares } from '../shared/powertools-middleware';
 import { type BudgetLimits, DEFAULT_BUDGET } from './budget';
 import { readTriggerConfig } from './config';
-import { publishResetCompleted, revokeSessions, sendNotification } from './effects';
 import { logger, metrics } from './powertools';
 import { createPostConfirmationHandler } from './trigger';
 
@@ -39,7 +40,7 @@ export function buildHandler(
     createPostConfirmationHandler({
       logger,
       metrics,
-      effects: { revokeSessions, sendNotification, publishResetCompleted },
+      effects: { revokeSessions, handOff },
       budget: options.budget ?? DEFAULT_BUDGET,
       config: () => readTriggerConfig(process.env),
       now: options.now ?? Date.now,

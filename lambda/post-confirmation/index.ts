@@ -1,7 +1,8 @@
 /**
  * Cognito post-confirmation trigger (contract section 4): after a password reset it revokes
- * the user's sessions, notifies the user by email and publishes `PasswordResetCompleted`;
- * for any other trigger source it returns the event untouched.
+ * the user's sessions and hands the notice and the `PasswordResetCompleted` event to the
+ * after-reset queue, which delivers them at least once (deliver-after-reset); for any other
+ * trigger source it returns the event untouched.
  */
 import { buildHandler } from './handler';
 

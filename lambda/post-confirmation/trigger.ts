@@ -5,22 +5,25 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, PostConfirmationTriggerEvent } from 'aws-lambda';
-import { type BudgetLimits, Deadline, withTimeout } from './budget';
+import type { revokeSessions } from '../after-reset/effects';
+import { describeFailure } from '../after-reset/failure';
+import type { handOff } from '../after-reset/hand-off';
+import type { AfterResetJob } from '../after-reset/jobs';
+import type { SessionOutcome } from '../after-reset/notification-email';
+import { buildDetail } from '../after-reset/password-reset-completed';
+import { withTimeout } from '../after-reset/with-timeout';
+import { type BudgetLimits, Deadline } from './budget';
 import type { TriggerConfig } from './config';
-import type { publishResetCompleted, revokeSessions, sendNotification } from './effects';
-import { describeFailure } from './failure';
-import { composeNotification } from './notification-email';
-import { buildDetail } from './password-reset-completed';
 import { deriveResetId } from './reset-id';
 
 /**
- * The metric each effect's failure is counted under (contract section 5): 1 when it failed, 0
- * when it succeeded, nothing when it was switched off or skipped.
+ * The metric each step's failure is counted under (contract section 5): 1 when it failed, 0
+ * when it succeeded, nothing when it was switched off or skipped. A failed sign-out is retried
+ * on the durable path; a failed hand-off loses the notice and the event of that reset (alarmed).
  */
 export const FAILURE_METRICS = {
   revoke: 'SessionsRevokeFailed',
-  notify: 'NotificationFailed',
-  publish: 'EventPublishFailed',
+  handOff: 'HandOffFailed',
 } as const;
 
 /** What the trigger needs from outside. */
@@ -29,8 +32,7 @@ export interface TriggerDependencies {
   readonly metrics: Metrics;
   readonly effects: {
     readonly revokeSessions: typeof revokeSessions;
-    readonly sendNotification: typeof sendNotification;
-    readonly publishResetCompleted: typeof publishResetCompleted;
+    readonly handOff: typeof handOff;
   };
   readonly budget: BudgetLimits;
   readonly config: () => TriggerConfig;
@@ -122,13 +124,13 @@ async function onPasswordReset(
       },
     );
 
-  // One after the other: the notice must say what really happened to the user's sessions, and
-  // the event what happened to both.
-  const sessionsRevoked = await (config.revokeSessions
+  // The sign-out first, in the request: the old sessions must end now. The notice and the
+  // event then say how it went.
+  const revokedNow = await (config.revokeSessions
     ? attempt(
         FAILURE_METRICS.revoke,
-        'Revoking the sessions failed',
-        deadline.slice(budget.revokeMs, budget.notifyMs + budget.publishMs),
+        'Revoking the sessions failed; it is retried on the durable path',
+        deadline.slice(budget.revokeMs, budget.handOffMs),
         (signal) =>
           effects.revokeSessions(
             { userPoolId: event.userPoolId, userName: event.userName },
@@ -136,72 +138,92 @@ async function onPasswordReset(
           ),
       )
     : skip(logger, 'Revoking the sessions is switched off (REVOKE_SESSIONS=false)'));
+  const revokedAt = revokedNow ? new Date(deps.now()).toISOString() : null;
+  const sessions: SessionOutcome = !config.revokeSessions
+    ? 'kept'
+    : revokedNow
+      ? 'revoked'
+      : 'revoking';
 
-  const from = config.notificationFrom;
+  const queueUrl = config.afterResetQueueUrl;
   const email = verifiedEmailOf(attributes);
-  const notified = await (from === undefined
-    ? skip(logger, 'Notification skipped: no sender configured (NOTIFICATION_FROM)')
-    : email === undefined
-      ? skip(logger, 'Notification skipped: the user has no verified email address')
-      : attempt(
-          FAILURE_METRICS.notify,
-          'Sending the notification failed',
-          deadline.slice(budget.notifyMs, budget.publishMs),
-          (signal) =>
-            effects.sendNotification(
-              {
-                from,
-                to: email,
-                region: config.notificationRegion,
-                email: composeNotification({
-                  changedAt: new Date(startedAt),
-                  resetId,
-                  sessions: !config.revokeSessions
-                    ? 'kept'
-                    : sessionsRevoked
-                      ? 'revoked'
-                      : 'revoke-failed',
-                }),
-              },
-              signal,
-            ),
-        ));
+  const notify =
+    config.notificationFrom === undefined
+      ? skipped(logger, 'Notification skipped: no sender configured (NOTIFICATION_FROM)')
+      : email === undefined
+        ? skipped(logger, 'Notification skipped: the user has no verified email address')
+        : email;
+  const detail =
+    config.eventBusName === undefined
+      ? (skipped(logger, 'Event skipped: no bus configured (EVENT_BUS_NAME)') ?? null)
+      : buildDetail({
+          resetId,
+          userPoolId: event.userPoolId,
+          userName: event.userName,
+          sub,
+          clientId: event.callerContext.clientId,
+          requestId: requestId ?? null,
+          occurredAt: new Date(startedAt).toISOString(),
+          sessionsRevoked: config.revokeSessions,
+          sessionsRevokedAt: revokedAt,
+          notified: notify !== undefined && queueUrl !== undefined,
+        });
+  const jobs: AfterResetJob[] = [
+    ...(notify === undefined
+      ? []
+      : [
+          {
+            kind: 'notify',
+            resetId,
+            to: notify,
+            changedAt: new Date(startedAt).toISOString(),
+            sessions,
+          } as const,
+        ]),
+    // A sign-out that failed here is retried on the durable path; the event waits for it, so
+    // that it can say when the sessions ended.
+    ...(sessions === 'revoking'
+      ? [
+          {
+            kind: 'revoke',
+            resetId,
+            userPoolId: event.userPoolId,
+            userName: event.userName,
+            detail,
+          } as const,
+        ]
+      : detail === null
+        ? []
+        : [{ kind: 'publish', resetId, detail } as const]),
+  ];
 
-  const eventBusName = config.eventBusName;
-  const published =
-    eventBusName === undefined
-      ? await skip(logger, 'Event skipped: no bus configured (EVENT_BUS_NAME)')
-      : await attempt(
-          FAILURE_METRICS.publish,
-          'Publishing the PasswordResetCompleted event failed',
-          deadline.slice(budget.publishMs),
-          (signal) =>
-            effects.publishResetCompleted(
-              {
-                eventBusName,
-                time: new Date(startedAt),
-                detail: buildDetail({
-                  resetId,
-                  userPoolId: event.userPoolId,
-                  userName: event.userName,
-                  sub,
-                  clientId: event.callerContext.clientId,
-                  requestId: requestId ?? null,
-                  occurredAt: new Date(startedAt).toISOString(),
-                  sessionsRevoked,
-                  notified,
-                }),
-              },
-              signal,
-            ),
-        );
+  const handedOff =
+    jobs.length === 0
+      ? false
+      : queueUrl === undefined
+        ? await skip(
+            logger,
+            'After-reset jobs dropped: no queue configured (AFTER_RESET_QUEUE_URL)',
+          )
+        : await attempt(
+            FAILURE_METRICS.handOff,
+            'Handing the after-reset jobs to the queue failed: this reset gets no notice and no event',
+            deadline.slice(budget.handOffMs),
+            (signal) => effects.handOff(queueUrl, jobs, signal),
+          );
 
   logger.info('Password reset trigger done', {
-    sessionsRevoked,
-    notified,
-    eventPublished: published,
+    sessionsRevoked: revokedNow,
+    jobs: jobs.map((job) => job.kind),
+    handedOff,
     elapsedMs: deps.now() - startedAt,
   });
+}
+
+/** A step that does not apply: said in the log, the value absent. */
+function skipped(logger: Logger, message: string): undefined {
+  logger.info(message);
+  return undefined;
 }
 
 /** An effect that is switched off: said in the log, not a failure, reported as not done. */

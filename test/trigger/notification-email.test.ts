@@ -4,7 +4,7 @@ import {
   composeNotification,
   formatUtc,
   RESET_ID_HEADER,
-} from '../../lambda/post-confirmation/notification-email';
+} from '../../lambda/after-reset/notification-email';
 
 const facts = {
   changedAt: new Date('2026-11-26T19:05:02.123Z'),

@@ -4,17 +4,20 @@
  * wording is tested without SES.
  */
 
+/**
+ * What happened to the user's sessions, so that the notice says exactly that: signed out
+ * everywhere, a sign-out still being retried (the request's attempt failed; the durable path
+ * retries it), or sessions kept (`REVOKE_SESSIONS=false`).
+ */
+export type SessionOutcome = 'revoked' | 'revoking' | 'kept';
+
 /** What the notice says. */
 export interface NotificationFacts {
   /** When the password was changed. */
   readonly changedAt: Date;
   /** The reset's id, so that a repeat of the same notice can be recognised. */
   readonly resetId: string;
-  /**
-   * What happened to the user's sessions, so that the notice says exactly that: signed out
-   * everywhere, a sign-out that failed, or sessions kept (`REVOKE_SESSIONS=false`).
-   */
-  readonly sessions: 'revoked' | 'revoke-failed' | 'kept';
+  readonly sessions: SessionOutcome;
 }
 
 /** A composed email, both parts carrying the same content. */
@@ -34,12 +37,12 @@ export const RESET_ID_HEADER = 'X-Password-Reset-Id';
  * that is already open keeps its current sign-in (its access token) until that expires, so the
  * notice does not promise more than that.
  */
-const SESSION_PARAGRAPHS: Readonly<Record<NotificationFacts['sessions'], readonly string[]>> = {
+const SESSION_PARAGRAPHS: Readonly<Record<SessionOutcome, readonly string[]>> = {
   revoked: [
     'For your security, you have been signed out on all your devices: sign in again with the new password. An app that is open right now may keep working until its current sign-in expires.',
   ],
-  'revoke-failed': [
-    'We could not sign you out on your other devices automatically. If you did not make this change, sign out everywhere from the app (or ask our support to do it) as soon as you have reset your password again.',
+  revoking: [
+    'For your security, we are signing you out on all your devices; this can take a few minutes. Sign in again with the new password. If you did not make this change, also sign out everywhere from the app (or ask our support to do it) once you have reset your password again.',
   ],
   kept: [],
 };

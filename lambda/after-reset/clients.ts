@@ -1,16 +1,17 @@
 /**
- * The trigger's AWS SDK clients, each created on first use and then kept for the container's
+ * The after-reset AWS SDK clients (trigger and deliver-after-reset), each created on first use and then kept for the container's
  * life. Region and endpoints come from the standard variables (`AWS_REGION`,
  * `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, `AWS_ENDPOINT_URL_SESV2`,
- * `AWS_ENDPOINT_URL_EVENTBRIDGE`), which the SDK reads itself, plain-HTTP loopback included.
+ * `AWS_ENDPOINT_URL_EVENTBRIDGE`, `AWS_ENDPOINT_URL_SQS`), which the SDK reads itself, plain-HTTP loopback included.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /**
- * Settings shared by the three clients. One retry at most: each call's own deadline (see
+ * Settings shared by the clients. One retry at most: each call's own deadline (see
  * budget.ts) cuts whatever a retry would not finish in time, and the connection and request
  * timeouts make a dead endpoint fail fast enough for that retry to fit.
  */
@@ -26,6 +27,7 @@ const sharedSettings = () =>
 
 let cognito: CognitoIdentityProviderClient | undefined;
 let eventBridge: EventBridgeClient | undefined;
+let sqs: SQSClient | undefined;
 const sesByRegion = new Map<string, SESv2Client>();
 
 /**
@@ -69,4 +71,16 @@ export function sesClient(region: string | undefined): SESv2Client {
     sesByRegion.set(key, client);
   }
   return client;
+}
+
+/**
+ * The SQS client, for the hand-off of the after-reset jobs. It sends to the queue's own URL
+ * (the SDK's default), so a queue URL on a local endpoint needs no other setting.
+ *
+ * @example
+ * await sqsClient().send(new SendMessageBatchCommand({ QueueUrl, Entries }), { abortSignal });
+ */
+export function sqsClient(): SQSClient {
+  sqs ??= new SQSClient(sharedSettings());
+  return sqs;
 }

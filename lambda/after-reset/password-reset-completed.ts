@@ -22,9 +22,17 @@ export interface PasswordResetCompletedDetail {
   readonly requestId: string | null;
   /** ISO 8601 UTC instant at which the trigger ran, i.e. just after the password changed. */
   readonly occurredAt: string;
-  /** Whether the user's sessions were revoked (false when switched off or failed). */
+  /** Whether the user's sessions were revoked (false only when revoking is switched off). */
   readonly sessionsRevoked: boolean;
-  /** Whether the notification email was accepted by SES (false when skipped or failed). */
+  /**
+   * ISO 8601 UTC instant at which the sign-out succeeded: in the request, or later on the
+   * durable path when the request's attempt failed (the event waits for it). `null` when off.
+   */
+  readonly sessionsRevokedAt: string | null;
+  /**
+   * Whether a notice is on its way: handed to the durable path, which delivers it at least once
+   * (false when skipped: no sender configured, or no verified address).
+   */
   readonly notified: boolean;
 }
 
@@ -45,6 +53,7 @@ export function buildDetail(fields: PasswordResetCompletedDetail): PasswordReset
     requestId: fields.requestId,
     occurredAt: fields.occurredAt,
     sessionsRevoked: fields.sessionsRevoked,
+    sessionsRevokedAt: fields.sessionsRevokedAt,
     notified: fields.notified,
   };
 }

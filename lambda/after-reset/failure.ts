@@ -3,7 +3,7 @@
  * quotes the recipient's address in its error messages ("...failed the check in region
  * EU-WEST-1: user@example.com"), and the user name may itself be an email address.
  */
-import { EffectTimeoutError } from './budget';
+import { EffectTimeoutError } from './with-timeout';
 
 /** What the log says about a failure. */
 export interface FailureDescription {
