@@ -28,8 +28,12 @@ const FUNCTIONS = [
   'ForgotPassword',
   'ConfirmForgotPassword',
   'PostConfirmation',
+  'DeliverAfterReset',
   'RotateClientSecret',
 ];
+
+/** The synchronously invoked functions (every one but the queue's worker). */
+const SYNCHRONOUS_FUNCTIONS = FUNCTIONS.filter((fn) => fn !== 'DeliverAfterReset');
 
 const PUBLIC_BY_DESIGN =
   'Public by design: a password reset serves users who cannot sign in, so no token or key can be required. Compensating controls: WAF per-IP rate rule on the reset paths, AWS IP-reputation and common rule groups, stage throttling below Cognito’s 30/s account-recovery quota, request validation, PreventUserExistenceErrors with a timing floor on forgot (no account enumeration), Cognito’s own per-user code-attempt limits, and the app-client secret held server-side so callers cannot call Cognito directly with it.';
@@ -88,9 +92,27 @@ export function nagAcknowledgements(config: PasswordResetConfig): readonly NagAc
     },
     {
       id: 'Serverless-LambdaDLQ',
-      paths: FUNCTIONS,
+      paths: SYNCHRONOUS_FUNCTIONS,
       reason:
         'Invoked synchronously only (API Gateway proxy, the Cognito trigger, Secrets Manager rotation steps): the caller receives every failure, and a dead-letter queue applies to asynchronous invocations only. Failures are alarmed (Errors, Problem INTERNAL, trigger effect metrics; a failed rotation step is the rotation function’s Errors alarm, and Secrets Manager retries the rotation).',
+    },
+    {
+      id: 'Serverless-LambdaDLQ',
+      paths: ['DeliverAfterReset'],
+      reason:
+        'Invoked by its SQS event source only, which polls and invokes synchronously; a function dead-letter queue applies to asynchronous invocations only. A failed job stays in the after-reset queue, whose redrive policy moves it to the alarmed AfterResetDeadLetterQueue past the retry horizon.',
+    },
+    {
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      paths: ['DeliverAfterReset'],
+      reason:
+        'An SQS event source keeps failed messages in the queue (ReportBatchItemFailures), and the queue’s redrive policy moves them to the alarmed dead-letter queue after afterResetRetryHours: that is the failure destination. On-failure destinations of event source mappings serve stream and Kafka sources.',
+    },
+    {
+      id: 'Serverless-SQSRedrivePolicy',
+      paths: ['AfterResetDeadLetterQueue'],
+      reason:
+        'This is the dead-letter queue, the end of the after-reset path: alarmed at one message, kept 14 days, redriven into the after-reset queue with a message move task once the cause is fixed.',
     },
     {
       id: 'Serverless-EventBusDLQ',
