@@ -4,6 +4,8 @@ export class AwsServiceError extends Error {
     readonly type: string,
     message: string,
     readonly status = 400,
+    /** Further members of the error body (DynamoDB's `Item` of a failed condition). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'AwsServiceError';

@@ -32,6 +32,10 @@ export interface StackConfig {
   readonly rotationMinCurrentAgeSeconds: string;
   /** The API functions' CLIENT_SECRET_CACHE_SECONDS. */
   readonly secretCacheSeconds: string;
+  /** The after-reset queue's retry horizon in hours (the deployed `afterResetRetryHours`). */
+  readonly afterResetRetryHours: number;
+  /** Factor on the local SQS's timings (visibility timeout, retention): 1 is SQS's own. */
+  readonly afterResetTimeScale: number;
   /** Where the handlers are loaded from: `<dir>/<function>/index.ts` (or `index.mjs`). */
   readonly lambdaDir: string;
   /** API Gateway's per-method stage throttling; `undefined` when switched off. */
@@ -61,6 +65,8 @@ Environment:
   ATTEMPT_LIMIT=10            requests per account and operation in a window (0: off)
   ATTEMPT_WINDOW_SECONDS=900  the attempt limit's window
   CLIENT_SECRET_CACHE_SECONDS=300  how long the functions keep the client secret
+  AFTER_RESET_RETRY_HOURS=24   how long the after-reset queue retries a notice or event (1-168)
+  AFTER_RESET_TIME_SCALE=1     factor on the local SQS timings (0.001: a 5 min retry in 0.3 s)
   ROTATION_MIN_CURRENT_AGE_SECONDS=600  how long a client secret must have been AWSCURRENT
                               before rotation deletes the one before it (default: twice the cache)
   THROTTLE_RATE_LIMIT=10      API Gateway stage throttling per method, requests/s (cdk.json
@@ -123,6 +129,18 @@ export function parseStackConfig(
     'ROTATION_MIN_CURRENT_AGE_SECONDS',
     String(2 * Number(secretCacheSeconds)),
   );
+  const afterResetRetryHours = Number(wholeNumber(env, 'AFTER_RESET_RETRY_HOURS', '24'));
+  if (afterResetRetryHours < 1 || afterResetRetryHours > 168) {
+    throw new StackConfigError(
+      `AFTER_RESET_RETRY_HOURS must be from 1 to 168, got ${afterResetRetryHours}`,
+    );
+  }
+  const afterResetTimeScale = Number(env.AFTER_RESET_TIME_SCALE ?? '1');
+  if (!(afterResetTimeScale > 0 && afterResetTimeScale <= 1)) {
+    throw new StackConfigError(
+      `AFTER_RESET_TIME_SCALE must be a number above 0 and at most 1, got "${env.AFTER_RESET_TIME_SCALE}"`,
+    );
+  }
   const origins = (env.ALLOWED_ORIGINS ?? '')
     .split(',')
     .map((origin) => origin.trim())
@@ -161,6 +179,8 @@ export function parseStackConfig(
     attemptWindowSeconds,
     rotationMinCurrentAgeSeconds,
     secretCacheSeconds,
+    afterResetRetryHours,
+    afterResetTimeScale,
     lambdaDir: resolve(cwd, env.LAMBDA_DIR || (flags.has('--bundles') ? 'dist/lambda' : 'lambda')),
     throttle: rateLimit === 0 || burstLimit === 0 ? undefined : { rateLimit, burstLimit },
   };

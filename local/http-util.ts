@@ -70,8 +70,9 @@ export function sendAwsError(
   type: string,
   message: string,
   status = 400,
+  extra: Readonly<Record<string, unknown>> = {},
 ): void {
-  const text = JSON.stringify({ __type: type, message });
+  const text = JSON.stringify({ __type: type, message, ...extra });
   response.writeHead(status, {
     'Content-Type': AWS_JSON_CONTENT_TYPE,
     'Content-Length': Buffer.byteLength(text),

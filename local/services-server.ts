@@ -1,6 +1,6 @@
 /**
  * One loopback endpoint for the AWS calls no npm emulator covers (Secrets Manager, EventBridge,
- * the DynamoDB attempts table, Lambda Invoke: each in its real protocol, told apart by `X-Amz-Target` or path as AWS's own
+ * the DynamoDB tables, SQS, Lambda Invoke: each in its real protocol, told apart by `X-Amz-Target` or path as AWS's own
  * endpoints would be) and for the local inspection views (mailbox, events, sign-outs).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,12 +19,14 @@ import {
   sendAwsResult,
   sendJson,
 } from './http-util';
+import type { LocalItemsTable } from './items-table';
 import type { LambdaFunction } from './lambda-function';
 import { handleInvoke, type InvokeObserver, isInvokeRequest } from './lambda-invoke';
 import type { MailboxEntry } from './mailbox';
 import type { MemoryReport } from './memory-report';
 import { type LocalRotation, ROTATION_STEPS, type RotationStep } from './secret-rotation';
 import type { LocalSecretsManager } from './secrets-manager';
+import type { LocalQueues } from './sqs';
 
 /** Paths of the inspection views. */
 export const VIEW_PATHS = {
@@ -34,6 +36,8 @@ export const VIEW_PATHS = {
   memory: '/memory',
   /** `GET`: every rotation of the client secret and its outcome; `POST {step, operation}` (or `{}`) sets the test fault. */
   rotations: '/rotations',
+  /** `GET`: messages in the after-reset queue and its dead-letter queue (visible, in flight). */
+  queues: '/queues',
 } as const;
 
 /** The parts the endpoint serves. */
@@ -41,6 +45,10 @@ export interface ServicesOptions {
   readonly secrets: LocalSecretsManager;
   readonly rotation: LocalRotation;
   readonly attempts: LocalAttemptsTable;
+  readonly idempotency: LocalItemsTable;
+  readonly queues: LocalQueues;
+  /** The queues `GET /queues` reports. */
+  readonly queueNames: readonly string[];
   readonly bus: LocalEventBus;
   readonly front: CognitoFront;
   readonly functions: ReadonlyMap<string, LambdaFunction>;
@@ -77,6 +85,13 @@ export function createServicesEndpoint(options: ServicesOptions) {
       case VIEW_PATHS.rotations:
         sendJson(response, 200, options.rotation.history());
         return true;
+      case VIEW_PATHS.queues:
+        sendJson(
+          response,
+          200,
+          Object.fromEntries(options.queueNames.map((name) => [name, options.queues.counts(name)])),
+        );
+        return true;
       default:
         return false;
     }
@@ -102,10 +117,16 @@ export function createServicesEndpoint(options: ServicesOptions) {
           ? options.secrets
           : service === 'AWSEvents'
             ? options.bus
-            : service === 'DynamoDB_20120810'
-              ? options.attempts
-              : undefined;
-      if (request.method !== 'POST' || url?.path !== '/' || !target) {
+            : service === 'AmazonSQS'
+              ? options.queues
+              : service === 'DynamoDB_20120810'
+                ? parsed?.TableName === options.idempotency.tableName
+                  ? options.idempotency
+                  : options.attempts
+                : undefined;
+      // SQS sends to the queue's own URL (`/<account>/<name>`); the other services to `/`.
+      const pathOk = url?.path === '/' || (service === 'AmazonSQS' && url !== undefined);
+      if (request.method !== 'POST' || !pathOk || !target) {
         sendJson(response, 404, { message: 'Not found on the local services endpoint' });
         return;
       }
@@ -117,7 +138,7 @@ export function createServicesEndpoint(options: ServicesOptions) {
     } catch (error) {
       answerUnexpectedFailure(response, () => {
         if (error instanceof AwsServiceError)
-          sendAwsError(response, error.type, error.message, error.status);
+          sendAwsError(response, error.type, error.message, error.status, error.extra);
         else sendAwsError(response, 'InternalFailure', 'The local services endpoint failed.', 500);
       });
     }

@@ -7,7 +7,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  maxReceiveCount,
+  RETENTION_DAYS,
+  RETRY_INTERVAL_SECONDS,
+} from '../infra/after-reset-retry';
 import { createApiGateway } from './api-gateway';
 import { ATTEMPTS_TABLE_NAME, LocalAttemptsTable } from './attempts-table';
 import { createClientPage } from './client-page';
@@ -15,6 +20,7 @@ import { type CognitoEmulator, startCognitoEmulator } from './cognito-emulator';
 import { CognitoFront } from './cognito-front';
 import { lockDataDirectory, readJson, stackJsonPath, writeJson } from './data-dir';
 import { LocalEventBus } from './event-bus';
+import { LocalItemsTable } from './items-table';
 import { LambdaFunction } from './lambda-function';
 import { closeServer, LOOPBACK, listenOnLoopback } from './listen';
 import { mailboxFor } from './mailbox';
@@ -33,6 +39,8 @@ import {
 } from './seed';
 import { createServicesEndpoint, VIEW_PATHS } from './services-server';
 import { type SesEmulator, startSes } from './ses';
+import { LocalQueues } from './sqs';
+import { LocalEventSourceMapping } from './sqs-event-source';
 import type { ThrottleLimits } from './throttle';
 
 /** Ports of the parts (0: any free port). */
@@ -65,6 +73,10 @@ export interface StackOptions {
   readonly rotationMinCurrentAgeSeconds: string;
   /** The API functions' CLIENT_SECRET_CACHE_SECONDS. */
   readonly secretCacheSeconds: string;
+  /** The after-reset queue's retry horizon (hours), as `afterResetRetryHours` deploys it. */
+  readonly afterResetRetryHours: number;
+  /** Factor on the local SQS timings (1: SQS's own; tests run a horizon in seconds). */
+  readonly afterResetTimeScale: number;
   /** API Gateway's per-method stage throttling; `undefined` switches it off. */
   readonly throttle: ThrottleLimits | undefined;
   readonly debug: boolean;
@@ -83,6 +95,11 @@ export interface StackInfo {
   readonly signOutsUrl: string;
   /** `GET`: the stack's memory after full garbage collections (for leak checks under load). */
   readonly memoryUrl: string;
+  /** `GET`: messages in the after-reset queue and its dead-letter queue. */
+  readonly queuesUrl: string;
+  /** The after-reset queues, for SQS calls against the services endpoint (redrive). */
+  readonly afterResetQueueUrl: string;
+  readonly afterResetDeadLetterQueueArn: string;
   readonly allowedOrigins: readonly string[];
   readonly demoUser: { readonly username: string; readonly password: string };
   readonly clientPageUrl: string;
@@ -101,10 +118,15 @@ export const ACCOUNT_ID = '000000000000';
 export const SECRET_NAME = 'cognito-password-reset/app-client';
 export const EVENT_BUS_NAME = 'password-reset-local';
 export const NOTIFICATION_FROM = 'security@example.com';
+export const AFTER_RESET_QUEUE = 'password-reset-after-reset';
+export const AFTER_RESET_DEAD_LETTER_QUEUE = 'password-reset-after-reset-dlq';
+export const IDEMPOTENCY_TABLE_NAME = 'password-reset-after-reset-idempotency';
 const API_TIMEOUT_MS = 10_000;
 const TRIGGER_TIMEOUT_MS = 5_000;
 /** The deployed rotation function's timeout (infra/settings.ts). */
 const ROTATION_TIMEOUT_MS = 30_000;
+/** The deployed worker's timeout (infra/settings.ts). */
+const WORKER_TIMEOUT_MS = 30_000;
 
 /** Starts the whole local stack; rejects (having stopped what it started) if any part fails. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
@@ -177,6 +199,22 @@ async function start(
   ];
   const secrets = new LocalSecretsManager(REGION, ACCOUNT_ID);
   const bus = new LocalEventBus(EVENT_BUS_NAME, REGION, ACCOUNT_ID);
+  // The after-reset queue as infra/after-reset-delivery.ts deploys it, timings scaled.
+  const queues = new LocalQueues(servicesUrl, REGION, ACCOUNT_ID, options.afterResetTimeScale);
+  const retention = RETENTION_DAYS * 86_400;
+  const deadLetter = queues.create(AFTER_RESET_DEAD_LETTER_QUEUE, {
+    visibilityTimeoutSeconds: 30,
+    retentionSeconds: retention,
+  });
+  const afterResetQueue = queues.create(AFTER_RESET_QUEUE, {
+    visibilityTimeoutSeconds: RETRY_INTERVAL_SECONDS,
+    retentionSeconds: retention,
+    redrive: {
+      deadLetterQueue: AFTER_RESET_DEAD_LETTER_QUEUE,
+      maxReceiveCount: maxReceiveCount(options.afterResetRetryHours),
+    },
+  });
+  const idempotency = new LocalItemsTable(IDEMPOTENCY_TABLE_NAME, 'id');
   const emulator: CognitoEmulator = await startCognitoEmulator({
     dataDirectory: cognitoDir,
     region: REGION,
@@ -216,6 +254,7 @@ async function start(
     AWS_ENDPOINT_URL_DYNAMODB: servicesUrl,
     AWS_ENDPOINT_URL_EVENTBRIDGE: servicesUrl,
     AWS_ENDPOINT_URL_SESV2: ses.url,
+    AWS_ENDPOINT_URL_SQS: servicesUrl,
     POWERTOOLS_TRACE_DISABLED: 'true',
     POWERTOOLS_DEV: 'false',
     POWERTOOLS_LOG_LEVEL: options.debug ? 'DEBUG' : 'INFO',
@@ -258,7 +297,7 @@ async function start(
       region: REGION,
       accountId: ACCOUNT_ID,
       log: (line) => log(`[${name}] ${line}`),
-      afterInvoke: name === 'post-confirmation' ? reportNewMail : undefined,
+      afterInvoke: name === 'deliver-after-reset' ? reportNewMail : undefined,
     });
   const forgot = lambda('forgot-password', API_TIMEOUT_MS, apiEnvironment);
   const confirm = lambda('confirm-forgot-password', API_TIMEOUT_MS, {
@@ -270,6 +309,15 @@ async function start(
     EVENT_BUS_NAME,
     NOTIFICATION_FROM,
     REVOKE_SESSIONS: 'true',
+    AFTER_RESET_QUEUE_URL: afterResetQueue.url,
+  });
+  const worker = lambda('deliver-after-reset', WORKER_TIMEOUT_MS, {
+    ...commonEnvironment,
+    EVENT_BUS_NAME,
+    NOTIFICATION_FROM,
+    AFTER_RESET_QUEUE_URL: afterResetQueue.url,
+    DEAD_LETTER_QUEUE_URL: deadLetter.url,
+    IDEMPOTENCY_TABLE_NAME,
   });
   const rotator = lambda('rotate-client-secret', ROTATION_TIMEOUT_MS, {
     ...commonEnvironment,
@@ -287,8 +335,25 @@ async function start(
   cleanups.push(() => lambdaClient.destroy());
   const rotation = new LocalRotation(lambdaClient, 'rotate-client-secret', log);
   secrets.rotateWith(rotation);
-  for (const fn of [forgot, confirm, trigger, rotator]) cleanups.push(() => fn.stop());
+  for (const fn of [forgot, confirm, trigger, worker, rotator]) cleanups.push(() => fn.stop());
   await Promise.all([forgot.warm(), confirm.warm(), trigger.warm()]);
+  // Lambda's SQS event source: polls the queue and invokes the worker over the Invoke endpoint.
+  const workerClient = new LambdaClient({
+    region: REGION,
+    endpoint: servicesUrl,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  cleanups.push(() => workerClient.destroy());
+  const eventSource = new LocalEventSourceMapping({
+    queues,
+    queueName: AFTER_RESET_QUEUE,
+    queueArn: afterResetQueue.arn,
+    region: REGION,
+    invoke: (event) => invokeForResult(workerClient, 'deliver-after-reset', event),
+    log: (line) => log(`[after-reset queue] ${line}`),
+  });
+  cleanups.push(() => eventSource.stop());
 
   front.onSignOut((record) => log(`[sign-out] all sessions of user ${record.username} revoked`));
   bus.onEvent((event) =>
@@ -304,6 +369,7 @@ async function start(
     ['forgot-password', forgot],
     ['confirm-forgot-password', confirm],
     ['post-confirmation', trigger],
+    ['deliver-after-reset', worker],
     ['rotate-client-secret', rotator],
   ]);
   services.attach(
@@ -311,6 +377,9 @@ async function start(
       secrets,
       rotation,
       attempts: new LocalAttemptsTable(),
+      idempotency,
+      queues,
+      queueNames: [AFTER_RESET_QUEUE, AFTER_RESET_DEAD_LETTER_QUEUE],
       bus,
       front,
       functions,
@@ -341,6 +410,7 @@ async function start(
     }),
   );
   client.attach(createClientPage(apiUrl));
+  eventSource.start();
 
   const info: StackInfo = {
     apiUrl,
@@ -351,6 +421,9 @@ async function start(
     eventsUrl: `${servicesUrl}${VIEW_PATHS.events}`,
     signOutsUrl: `${servicesUrl}${VIEW_PATHS.signOuts}`,
     memoryUrl: `${servicesUrl}${VIEW_PATHS.memory}`,
+    queuesUrl: `${servicesUrl}${VIEW_PATHS.queues}`,
+    afterResetQueueUrl: afterResetQueue.url,
+    afterResetDeadLetterQueueArn: deadLetter.arn,
     allowedOrigins,
     demoUser: seed.demoUser,
     clientPageUrl: clientUrl,
@@ -360,6 +433,27 @@ async function start(
   writeJson(stackJson, info);
   cleanups.push(() => rmSync(stackJson, { force: true }));
   return { info, stop: stopAll };
+}
+
+/**
+ * Invokes a function synchronously over the Invoke endpoint and returns its result; a function
+ * error (an `X-Amz-Function-Error` answer) throws, as the event source mapping sees it.
+ */
+async function invokeForResult(
+  client: LambdaClient,
+  name: string,
+  event: unknown,
+): Promise<unknown> {
+  const answer = await client.send(
+    new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)) }),
+  );
+  const text = Buffer.from(answer.Payload ?? new Uint8Array()).toString('utf8');
+  if (answer.FunctionError !== undefined) {
+    throw Object.assign(new Error(`${name} failed: ${text.slice(0, 200)}`), {
+      name: 'FunctionError',
+    });
+  }
+  return text === '' ? null : (JSON.parse(text) as unknown);
 }
 
 /** The handler module of a function: its TypeScript source, or else a built bundle. */

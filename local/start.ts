@@ -81,6 +81,8 @@ async function main(): Promise<void> {
     attemptWindowSeconds: config.attemptWindowSeconds,
     rotationMinCurrentAgeSeconds: config.rotationMinCurrentAgeSeconds,
     secretCacheSeconds: config.secretCacheSeconds,
+    afterResetRetryHours: config.afterResetRetryHours,
+    afterResetTimeScale: config.afterResetTimeScale,
     throttle: config.throttle,
     debug: config.debug,
     log,
