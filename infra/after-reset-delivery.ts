@@ -14,6 +14,9 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { maxReceiveCount, RETENTION_DAYS, RETRY_INTERVAL_SECONDS } from './after-reset-retry';
+
+export { maxReceiveCount, RETENTION_DAYS, RETRY_INTERVAL_SECONDS };
+
 import type { PasswordResetConfig } from './config';
 import { createFunction, type DeployedFunction } from './lambda-function';
 import { markTransparent } from './logical-ids';

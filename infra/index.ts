@@ -3,6 +3,11 @@
  * the box constructs it is made of, and the stand-alone stack.
  */
 export { AfterReset, type AfterResetProps } from './after-reset';
+export {
+  AfterResetDelivery,
+  type AfterResetDeliveryProps,
+  maxReceiveCount,
+} from './after-reset-delivery';
 export { ResetAlarms } from './alarms';
 export { ApiFunctions, type ApiFunctionsProps } from './api-functions';
 export { ResetAppClient, type ResetAppClientProps } from './app-client';

@@ -10,6 +10,7 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -50,6 +51,9 @@ export class PasswordResetStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   readonly clientSecret: secretsmanager.Secret;
   readonly eventBus: events.EventBus;
+  /** The after-reset queue and its dead-letter queue (see {@link PasswordReset}). */
+  readonly afterResetQueue: sqs.Queue;
+  readonly afterResetDeadLetterQueue: sqs.Queue;
   /** The per-account attempt counters (issue 11 item 6); absent when `attemptLimit` is 0. */
   readonly attemptsTable: dynamodb.TableV2 | undefined;
   readonly api: apigateway.RestApi;
@@ -78,6 +82,8 @@ export class PasswordResetStack extends Stack {
     this.userPoolClient = service.userPoolClient;
     this.clientSecret = service.clientSecret;
     this.eventBus = service.eventBus;
+    this.afterResetQueue = service.afterResetQueue;
+    this.afterResetDeadLetterQueue = service.afterResetDeadLetterQueue;
     this.attemptsTable = service.attemptsTable;
     this.api = service.api;
     this.webAcl = service.webAcl;

@@ -19,6 +19,7 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRICS_NAMESPACE } from '../../infra/password-reset-stack';
@@ -53,6 +54,7 @@ const secretsManager = mockClient(SecretsManagerClient);
 const ses = mockClient(SESv2Client);
 const eventBridge = mockClient(EventBridgeClient);
 const dynamo = mockClient(DynamoDBClient);
+const sqs = mockClient(SQSClient);
 const UNUSED_ENDPOINT = 'http://127.0.0.1:9';
 
 let watched: WatchedMetric[] = [];
@@ -172,6 +174,7 @@ beforeAll(async () => {
     sesUrl: UNUSED_ENDPOINT,
     eventBridgeUrl: UNUSED_ENDPOINT,
   });
+  sqs.on(SendMessageBatchCommand).rejects(new Error('KmsAccessDenied'));
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   await captureEmf(() => trigger(postConfirmationEvent(), lambdaContext({ remainingMs: 5_000 })));
 }, 60_000);
@@ -182,15 +185,15 @@ afterAll(() => {
   ses.restore();
   eventBridge.restore();
   dynamo.restore();
+  sqs.restore();
 });
 
 describe('alarms on the handlers’ metrics', () => {
-  it('exist for INTERNAL, throttling, attempt limits, code guessing, delivery and every trigger effect failure', () => {
+  it('exist for INTERNAL, throttling, attempt limits, code guessing, delivery, a failed sign-out and a failed hand-off', () => {
     expect(watched.map((metric) => metric.metricName).sort()).toEqual([
       'AttemptLimitUnavailable',
       'AttemptLimitUnavailable',
-      'EventPublishFailed',
-      'NotificationFailed',
+      'HandOffFailed',
       'Problem',
       'Problem',
       'Problem',

@@ -7,6 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../infra/config';
 import {
@@ -148,7 +149,7 @@ describe('ResetWebAcl', () => {
 });
 
 describe('AfterReset', () => {
-  it('creates the bus with its archive and rule, and a trigger allowed to publish and send', () => {
+  it('creates the bus with its archive and rule, and a trigger that may only queue the after-reset jobs', () => {
     const s = stack();
     const box = new AfterReset(s, 'AfterReset', {
       config,
@@ -159,9 +160,18 @@ describe('AfterReset', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
     template.resourceCountIs('AWS::Events::Archive', 1);
     template.resourceCountIs('AWS::Events::Rule', 1);
-    const actions = grantsOfRole(template, idOf(s, box.trigger.role)).flatMap((g) => g.actions);
-    expect(actions).toEqual(expect.arrayContaining(['events:PutEvents', 'ses:SendEmail']));
+    const grants = grantsOfRole(template, idOf(s, box.trigger.role));
+    const actions = grants.flatMap((g) => g.actions);
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions).not.toContain('ses:SendEmail');
+    expect(actions).not.toContain('events:PutEvents');
     expect(actions).not.toContain('cognito-idp:AdminUserGlobalSignOut');
+    expect(grants.find((g) => g.actions.includes('sqs:SendMessage'))?.resources).toEqual([
+      { 'Fn::GetAtt': [idOf(s, box.delivery.queue), 'Arn'] },
+    ]);
+    const env =
+      template.toJSON().Resources[idOf(s, box.trigger.fn)].Properties.Environment.Variables;
+    expect(env.AFTER_RESET_QUEUE_URL).toEqual({ Ref: idOf(s, box.delivery.queue) });
   });
 
   it('may sign out users of exactly the pool it is given', () => {
@@ -186,6 +196,106 @@ describe('AfterReset', () => {
   });
 });
 
+describe('AfterResetDelivery', () => {
+  const build = (retryHours?: number) => {
+    const s = stack();
+    const boxConfig =
+      retryHours === undefined
+        ? config
+        : parseConfig(
+            (key) =>
+              ({ senderAddress: 'no-reply@example.com', afterResetRetryHours: retryHours })[key],
+          );
+    const box = new AfterReset(s, 'AfterReset', {
+      config: boxConfig,
+      bundleDir: DEFAULT_BUNDLE_DIR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    box.allowSignOut(new cognito.UserPool(s, 'Pool'));
+    return { s, box, template: Template.fromStack(s) };
+  };
+
+  it('queues encrypted, TLS only, 14 days, retried every 5 minutes up to the horizon, then dead-lettered', () => {
+    const { s, box, template } = build();
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 300,
+      MessageRetentionPeriod: 14 * 86_400,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [idOf(s, box.delivery.deadLetterQueue), 'Arn'] },
+        maxReceiveCount: 288,
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+      RedrivePolicy: Match.absent(),
+    });
+    // TLS only, on both queues
+    const denies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).flatMap(
+      (policy) =>
+        (policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]).filter(
+          (statement) => statement.Effect === 'Deny',
+        ),
+    );
+    expect(denies).toHaveLength(2);
+    for (const deny of denies) {
+      expect(deny.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+    }
+  });
+
+  it.each([
+    [1, 12],
+    [24, 288],
+    [168, 2_016],
+  ])('afterResetRetryHours %i: maxReceiveCount %i', (hours, count) => {
+    build(hours).template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: count }),
+    });
+  });
+
+  it('has the worker read the queue with per-job failures, two batches at a time', () => {
+    const { s, box, template } = build();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [idOf(s, box.delivery.queue), 'Arn'] },
+      FunctionName: { Ref: idOf(s, box.delivery.worker.fn) },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('grants the worker exactly what it calls, each on its one resource', () => {
+    const { s, box, template } = build();
+    const grants = grantsOfRole(template, idOf(s, box.delivery.worker.role));
+    const byAction = (action: string) =>
+      grants.filter((g) => g.actions.includes(action)).flatMap((g) => g.resources);
+    expect(byAction('ses:SendEmail')).toHaveLength(1);
+    expect(byAction('events:PutEvents')).toEqual([
+      { 'Fn::GetAtt': [idOf(s, box.eventBus), 'Arn'] },
+    ]);
+    expect(byAction('sqs:SendMessage')).toEqual([
+      { 'Fn::GetAtt': [idOf(s, box.delivery.queue), 'Arn'] },
+      { 'Fn::GetAtt': [idOf(s, box.delivery.deadLetterQueue), 'Arn'] },
+    ]);
+    expect(byAction('sqs:ReceiveMessage')).toEqual([
+      { 'Fn::GetAtt': [idOf(s, box.delivery.queue), 'Arn'] },
+    ]);
+    expect(byAction('dynamodb:PutItem')).toEqual([
+      { 'Fn::GetAtt': [idOf(s, box.delivery.idempotencyTable), 'Arn'] },
+    ]);
+    expect(byAction('cognito-idp:AdminUserGlobalSignOut')).toHaveLength(1);
+    const actions = grants.flatMap((g) => g.actions);
+    for (const action of actions) {
+      expect(action).not.toMatch(/\*/);
+    }
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+  });
+});
+
 describe('ResetAlarms', () => {
   it('creates one topic and the alarms of every function', () => {
     const s = stack();
@@ -196,12 +306,17 @@ describe('ResetAlarms', () => {
         'forgot-password': fn(s, 'F'),
         'confirm-forgot-password': fn(s, 'C'),
         'post-confirmation': fn(s, 'P'),
+        'deliver-after-reset': fn(s, 'D'),
         'rotate-client-secret': fn(s, 'R'),
       },
       config,
+      afterReset: {
+        queue: new sqs.Queue(s, 'Queue'),
+        deadLetterQueue: new sqs.Queue(s, 'DeadLetterQueue'),
+      },
     });
     const template = Template.fromStack(s);
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 26);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 30);
   });
 });

@@ -57,6 +57,7 @@ describe('defaults', () => {
       secretRotationDays: 90,
       attemptLimit: 10,
       attemptWindowSeconds: 900,
+      afterResetRetryHours: 24,
       logRetentionDays: 90,
     } satisfies PasswordResetConfig);
   });
@@ -141,6 +142,9 @@ describe('invalid values fail with a message naming the key', () => {
     ['tokenValidityMinutes', { tokenValidityMinutes: 4 }],
     ['attemptLimit', { attemptLimit: -1 }],
     ['attemptWindowSeconds', { attemptWindowSeconds: 30 }],
+    ['afterResetRetryHours', { afterResetRetryHours: 0 }],
+    ['afterResetRetryHours', { afterResetRetryHours: 169 }],
+    ['afterResetRetryHours', { afterResetRetryHours: '12h' }],
     ['tokenValidityMinutes', { tokenValidityMinutes: 1_441 }],
     ['logRetentionDays', { logRetentionDays: 10 }],
   ])('%s: %j', (key, context) => {

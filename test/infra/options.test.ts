@@ -67,15 +67,24 @@ describe('SES sender', () => {
     ).toEqual([]);
   });
 
-  it('gives the trigger the sender, its Region and SendEmail on that one identity', () => {
+  it('gives the worker the sender, its Region and SendEmail on that one identity; the trigger only the switch', () => {
     expect(variables(full, 'post-confirmation')).toMatchObject({
       NOTIFICATION_FROM: 'no-reply@example.com',
-      NOTIFICATION_REGION: 'eu-central-1',
       REVOKE_SESSIONS: 'false',
     });
-    const grants = grantsOfRole(
+    expect(variables(full, 'post-confirmation')).not.toHaveProperty('NOTIFICATION_REGION');
+    expect(variables(full, 'deliver-after-reset')).toMatchObject({
+      NOTIFICATION_FROM: 'no-reply@example.com',
+      NOTIFICATION_REGION: 'eu-central-1',
+    });
+    const triggerGrants = grantsOfRole(
       full.template,
       id(full.stack, full.stack.functions['post-confirmation'].role),
+    );
+    expect(triggerGrants.flatMap((grant) => grant.actions)).not.toContain('ses:SendEmail');
+    const grants = grantsOfRole(
+      full.template,
+      id(full.stack, full.stack.functions['deliver-after-reset'].role),
     );
     const ses = grants.filter((grant) => grant.actions.some((action) => action.startsWith('ses:')));
     expect(ses).toHaveLength(1);
@@ -89,7 +98,11 @@ describe('SES sender', () => {
 describe('attemptLimit 0', () => {
   it('creates no attempts table, and gives the functions neither its name nor access to it', () => {
     const off = synthesize({ attemptLimit: 0 });
-    off.template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    // The after-reset idempotency table stays; the attempts table goes.
+    off.template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    expect(Object.keys(resourcesOfType(off.template, 'AWS::DynamoDB::GlobalTable'))).toEqual([
+      expect.stringMatching(/^AfterResetIdempotencyTable/),
+    ]);
     for (const name of ['forgot-password', 'confirm-forgot-password'] as const) {
       expect(variables(off, name)).not.toHaveProperty('ATTEMPTS_TABLE_NAME');
       const grants = grantsOfRole(off.template, id(off.stack, off.stack.functions[name].role));
@@ -100,14 +113,13 @@ describe('attemptLimit 0', () => {
 
 describe('revokeSessions false', () => {
   it('drops the AdminUserGlobalSignOut permission along with the revocation', () => {
-    const grants = grantsOfRole(
-      full.template,
-      id(full.stack, full.stack.functions['post-confirmation'].role),
-    );
-    expect(grants.flatMap((grant) => grant.actions)).not.toContain(
-      'cognito-idp:AdminUserGlobalSignOut',
-    );
-    expect(grants.flatMap((grant) => grant.actions)).toContain('events:PutEvents');
+    for (const name of ['post-confirmation', 'deliver-after-reset'] as const) {
+      const grants = grantsOfRole(full.template, id(full.stack, full.stack.functions[name].role));
+      expect(grants.flatMap((grant) => grant.actions)).not.toContain(
+        'cognito-idp:AdminUserGlobalSignOut',
+      );
+      expect(grants.flatMap((grant) => grant.actions)).toContain('sqs:SendMessage');
+    }
   });
 });
 

@@ -59,12 +59,45 @@ const ADDED_BY_ROTATION: Record<string, string> = {
   RotateClientSecretThrottlesAlarmC384E601: 'AWS::CloudWatch::Alarm',
   RotateClientSecretDurationAlarm3BCE39AC: 'AWS::CloudWatch::Alarm',
 };
+/**
+ * Issue 13: the notice and the event left the trigger for the durable after-reset path. Gone:
+ * the trigger's two alarms on effects it no longer has. New: the queue and dead-letter queue
+ * (with their TLS-only policies), the idempotency table, the worker with its role, policy, log
+ * group, event source mapping and alarms, and the hand-off, dead-letter and queue-age alarms.
+ * The new stateful resources (the queues, the table) are new ids: nothing existing is replaced.
+ */
+const REMOVED_BY_DURABLE_DELIVERY: Record<string, string> = {
+  PostConfirmationEventPublishFailedAlarm0B8CEB1C: 'AWS::CloudWatch::Alarm',
+  PostConfirmationNotificationFailedAlarm6BCCDD28: 'AWS::CloudWatch::Alarm',
+};
+const ADDED_BY_DURABLE_DELIVERY: Record<string, string> = {
+  AfterResetDeadLetterAlarmE2F8F678: 'AWS::CloudWatch::Alarm',
+  AfterResetDeadLetterQueue6122C015: 'AWS::SQS::Queue',
+  AfterResetDeadLetterQueuePolicy9F486D72: 'AWS::SQS::QueuePolicy',
+  AfterResetIdempotencyTable6B7B00E8: 'AWS::DynamoDB::GlobalTable',
+  AfterResetQueue73D59380: 'AWS::SQS::Queue',
+  AfterResetQueueAgeAlarm8A6563D0: 'AWS::CloudWatch::Alarm',
+  AfterResetQueuePolicy2DB01B66: 'AWS::SQS::QueuePolicy',
+  DeliverAfterResetA7F27F31: 'AWS::Lambda::Function',
+  DeliverAfterResetDurationAlarm7598E88F: 'AWS::CloudWatch::Alarm',
+  DeliverAfterResetErrorsAlarmCA9439D6: 'AWS::CloudWatch::Alarm',
+  DeliverAfterResetLogsB560CAF1: 'AWS::Logs::LogGroup',
+  DeliverAfterResetRole93D633BF: 'AWS::IAM::Role',
+  DeliverAfterResetRoleDefaultPolicy57DBF630: 'AWS::IAM::Policy',
+  DeliverAfterResetSqsEventSourcePasswordResetStackPasswordResetAfterResetDeliveryAfterResetQueue604B183709DA59A9:
+    'AWS::Lambda::EventSourceMapping',
+  DeliverAfterResetThrottlesAlarm2EDC0890: 'AWS::CloudWatch::Alarm',
+  PostConfirmationHandOffFailedAlarmA3A5F4CC: 'AWS::CloudWatch::Alarm',
+};
 /** The fixture as later issues deliberately changed it. */
 const expected: Record<string, string> = {
   ...Object.fromEntries(
-    Object.entries(before.resources).filter(([id]) => !(id in REMOVED_BY_ROTATION)),
+    Object.entries(before.resources).filter(
+      ([id]) => !(id in REMOVED_BY_ROTATION) && !(id in REMOVED_BY_DURABLE_DELIVERY),
+    ),
   ),
   ...ADDED_BY_ROTATION,
+  ...ADDED_BY_DURABLE_DELIVERY,
 };
 
 let synthesized: Synthesized;
@@ -137,6 +170,15 @@ describe('the stack after the construct split', () => {
       expect(after.resources[id], id).toBeUndefined();
     }
     for (const [id, type] of Object.entries(ADDED_BY_ROTATION))
+      expect(after.resources[id]).toBe(type);
+  });
+
+  it('removes and adds exactly what the durable after-reset path changed', () => {
+    for (const id of Object.keys(REMOVED_BY_DURABLE_DELIVERY)) {
+      expect(before.resources[id], id).toBe(REMOVED_BY_DURABLE_DELIVERY[id]);
+      expect(after.resources[id], id).toBeUndefined();
+    }
+    for (const [id, type] of Object.entries(ADDED_BY_DURABLE_DELIVERY))
       expect(after.resources[id]).toBe(type);
   });
 

@@ -81,7 +81,7 @@ describe('logs', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
     for (const group of Object.values(groups)) expect(group.Properties?.RetentionInDays).toBe(90);
     const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       const logGroup = (fn.Properties?.LoggingConfig as { LogGroup?: { Ref: string } } | undefined)
         ?.LogGroup;
@@ -357,11 +357,22 @@ describe('environment (contract section 5)', () => {
     expect(variable.MinimumLength).toBe(15);
   });
 
-  it('gives the trigger the bus, the revocation switch and the sender', () => {
+  it('gives the trigger the bus, the revocation switch, the sender (as switches) and the queue', () => {
     expect(variables('post-confirmation')).toEqual({
       EVENT_BUS_NAME: { Ref: id(stack.eventBus) },
       REVOKE_SESSIONS: 'true',
       NOTIFICATION_FROM: TEST_SENDER,
+      AFTER_RESET_QUEUE_URL: { Ref: id(stack.afterResetQueue) },
+    });
+  });
+
+  it('gives the worker the bus, the sender, both queues and the idempotency table', () => {
+    expect(variables('deliver-after-reset')).toEqual({
+      EVENT_BUS_NAME: { Ref: id(stack.eventBus) },
+      NOTIFICATION_FROM: TEST_SENDER,
+      AFTER_RESET_QUEUE_URL: { Ref: id(stack.afterResetQueue) },
+      DEAD_LETTER_QUEUE_URL: { Ref: id(stack.afterResetDeadLetterQueue) },
+      IDEMPOTENCY_TABLE_NAME: { Ref: expect.stringMatching(/^AfterResetIdempotencyTable/) },
     });
   });
 
@@ -405,8 +416,30 @@ describe('IAM: each function may call exactly what it calls, on exactly its reso
     },
   );
 
-  it('post-confirmation: its logs, X-Ray, AdminUserGlobalSignOut on the pool, PutEvents on the bus, SendEmail as the sender', () => {
+  it('post-confirmation: its logs, X-Ray, AdminUserGlobalSignOut on the pool, SendMessage on the after-reset queue; no SES, no EventBridge', () => {
     expect(grantsOfRole(template, id(stack.functions['post-confirmation'].role))).toEqual([
+      {
+        effect: 'Allow',
+        actions: ['cognito-idp:AdminUserGlobalSignOut'],
+        resources: [{ 'Fn::GetAtt': [id(stack.userPool), 'Arn'] }],
+      },
+      logsGrant('post-confirmation'),
+      {
+        effect: 'Allow',
+        actions: ['sqs:SendMessage'],
+        resources: [{ 'Fn::GetAtt': [id(stack.afterResetQueue), 'Arn'] }],
+      },
+      xrayGrant,
+    ]);
+  });
+
+  it('deliver-after-reset: its logs, X-Ray, the sign-out retry, PutEvents on the bus, SendEmail as the sender, its queue, the idempotency table', () => {
+    const grants = grantsOfRole(template, id(stack.functions['deliver-after-reset'].role));
+    const table = expect.objectContaining({
+      'Fn::GetAtt': [expect.stringMatching(/^AfterResetIdempotencyTable/), 'Arn'],
+    });
+    const queueArn = { 'Fn::GetAtt': [id(stack.afterResetQueue), 'Arn'] };
+    expect(grants).toEqual([
       {
         effect: 'Allow',
         actions: ['cognito-idp:AdminUserGlobalSignOut'],
@@ -414,10 +447,20 @@ describe('IAM: each function may call exactly what it calls, on exactly its reso
       },
       {
         effect: 'Allow',
+        actions: [
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
+        resources: [table],
+      },
+      {
+        effect: 'Allow',
         actions: ['events:PutEvents'],
         resources: [{ 'Fn::GetAtt': [id(stack.eventBus), 'Arn'] }],
       },
-      logsGrant('post-confirmation'),
+      logsGrant('deliver-after-reset'),
       {
         effect: 'Allow',
         actions: ['ses:SendEmail'],
@@ -434,6 +477,22 @@ describe('IAM: each function may call exactly what it calls, on exactly its reso
           },
         ],
       },
+      {
+        effect: 'Allow',
+        actions: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+        ],
+        resources: [queueArn],
+      },
+      {
+        effect: 'Allow',
+        actions: ['sqs:SendMessage'],
+        resources: [queueArn, { 'Fn::GetAtt': [id(stack.afterResetDeadLetterQueue), 'Arn'] }],
+      },
       xrayGrant,
     ]);
   });
@@ -442,8 +501,11 @@ describe('IAM: each function may call exactly what it calls, on exactly its reso
     const trigger = resourcesOfType(template, 'AWS::Lambda::Function')[
       id(stack.functions['post-confirmation'].fn)
     ];
+    const triggerRole = id(stack.functions['post-confirmation'].role);
     const signOutPolicy = Object.entries(resourcesOfType(template, 'AWS::IAM::Policy')).find(
-      ([, policy]) => JSON.stringify(policy.Properties).includes('AdminUserGlobalSignOut'),
+      ([, policy]) =>
+        JSON.stringify(policy.Properties).includes('AdminUserGlobalSignOut') &&
+        JSON.stringify(policy.Properties?.Roles).includes(triggerRole),
     );
     expect(signOutPolicy).toBeDefined();
     expect([trigger?.DependsOn ?? []].flat()).not.toContain(signOutPolicy?.[0]);
@@ -900,8 +962,7 @@ describe('alarms', () => {
     ['Problem', { service: 'forgot-password', code: 'TOO_MANY_REQUESTS' }],
     ['Problem', { service: 'confirm-forgot-password', code: 'TOO_MANY_REQUESTS' }],
     ['SessionsRevokeFailed', { service: 'post-confirmation' }],
-    ['NotificationFailed', { service: 'post-confirmation' }],
-    ['EventPublishFailed', { service: 'post-confirmation' }],
+    ['HandOffFailed', { service: 'post-confirmation' }],
   ])('watch CognitoPasswordReset %s with dimensions exactly %j', (metricName, dimensions) => {
     const matching = alarms().filter(
       (alarm) =>
@@ -953,7 +1014,33 @@ describe('alarms', () => {
     expect(matching[0]).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: threshold });
   });
 
+  it('watch the dead-letter queue (one job is enough) and the after-reset queue age (an hour late)', () => {
+    const dimensionOf = (queue: { node: { defaultChild?: unknown } }) => ({
+      QueueName: { 'Fn::GetAtt': [id(queue as never), 'QueueName'] },
+    });
+    const deadLetter = alarms().filter(
+      (alarm) =>
+        alarm.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        JSON.stringify(dimensionsOf(alarm)) ===
+          JSON.stringify(dimensionOf(stack.afterResetDeadLetterQueue)),
+    );
+    expect(deadLetter).toHaveLength(1);
+    expect(deadLetter[0]).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    const age = alarms().filter(
+      (alarm) =>
+        alarm.MetricName === 'ApproximateAgeOfOldestMessage' &&
+        JSON.stringify(dimensionsOf(alarm)) === JSON.stringify(dimensionOf(stack.afterResetQueue)),
+    );
+    expect(age).toHaveLength(1);
+    expect(age[0]).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 3_600 });
+  });
+
   it('contains no other alarm than those above', () => {
-    expect(alarms()).toHaveLength(7 + 6 + 1 + 3 * FUNCTION_NAMES.length);
+    expect(alarms()).toHaveLength(6 + 6 + 1 + 2 + 3 * FUNCTION_NAMES.length);
   });
 });

@@ -104,6 +104,9 @@ export interface TriggerEnv {
   readonly eventBusName?: string | undefined;
   readonly notificationFrom?: string | undefined;
   readonly revokeSessions?: string | undefined;
+  /** The SQS endpoint and the after-reset queue's URL (the hand-off). */
+  readonly sqsUrl?: string | undefined;
+  readonly queueUrl?: string | undefined;
 }
 
 /** Imports the post-confirmation trigger into a fresh module graph with its configuration. */
@@ -119,10 +122,55 @@ export async function loadTriggerHandler(env: TriggerEnv): Promise<TriggerHandle
   );
   setEnv('REVOKE_SESSIONS', env.revokeSessions ?? 'true');
   setEnv('NOTIFICATION_REGION', undefined);
+  setEnv('AWS_ENDPOINT_URL_SQS', env.sqsUrl);
+  setEnv(
+    'AFTER_RESET_QUEUE_URL',
+    env.queueUrl ?? 'https://sqs.eu-west-1.amazonaws.com/123456789012/after-reset',
+  );
   setEnv('AWS_LAMBDA_FUNCTION_NAME', 'post-confirmation');
   vi.resetModules();
   const module = (await import('../../lambda/post-confirmation/index')) as {
     handler: TriggerHandler;
+  };
+  return module.handler;
+}
+
+/** The deliver-after-reset worker's handler: an SQS batch in, the failed records out. */
+export type WorkerHandler = (
+  event: import('aws-lambda').SQSEvent,
+  context: import('aws-lambda').Context,
+) => Promise<import('aws-lambda').SQSBatchResponse>;
+
+/** Imports the deliver-after-reset worker into a fresh module graph with its configuration. */
+export async function loadWorkerHandler(
+  env: TriggerEnv & {
+    readonly deadLetterQueueUrl?: string | undefined;
+    readonly idempotencyTableName?: string | undefined;
+    readonly dynamoDbUrl?: string | undefined;
+  },
+): Promise<WorkerHandler> {
+  stubAwsBaseEnv();
+  setEnv('AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', env.cognitoUrl);
+  setEnv('AWS_ENDPOINT_URL_SESV2', env.sesUrl);
+  setEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', env.eventBridgeUrl);
+  setEnv('AWS_ENDPOINT_URL_SQS', env.sqsUrl);
+  setEnv('AWS_ENDPOINT_URL_DYNAMODB', env.dynamoDbUrl);
+  setEnv('EVENT_BUS_NAME', 'eventBusName' in env ? env.eventBusName : 'password-reset-test');
+  setEnv(
+    'NOTIFICATION_FROM',
+    'notificationFrom' in env ? env.notificationFrom : 'no-reply@example.test',
+  );
+  setEnv('NOTIFICATION_REGION', undefined);
+  setEnv(
+    'AFTER_RESET_QUEUE_URL',
+    env.queueUrl ?? 'https://sqs.eu-west-1.amazonaws.com/123456789012/after-reset',
+  );
+  setEnv('DEAD_LETTER_QUEUE_URL', env.deadLetterQueueUrl);
+  setEnv('IDEMPOTENCY_TABLE_NAME', env.idempotencyTableName);
+  setEnv('AWS_LAMBDA_FUNCTION_NAME', 'deliver-after-reset');
+  vi.resetModules();
+  const module = (await import('../../lambda/deliver-after-reset/index')) as {
+    handler: WorkerHandler;
   };
   return module.handler;
 }

@@ -1,7 +1,7 @@
 /** The time budget: each call's own deadline inside one overall deadline. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Deadline } from '../../lambda/post-confirmation/budget';
 import { EffectTimeoutError, withTimeout } from '../../lambda/after-reset/with-timeout';
+import { Deadline } from '../../lambda/post-confirmation/budget';
 
 describe('Deadline', () => {
   it.each([

@@ -1,7 +1,7 @@
 /** What the log says about a failed call: useful, and never who the user is. */
 import { describe, expect, it } from 'vitest';
-import { EffectTimeoutError } from '../../lambda/after-reset/with-timeout';
 import { describeFailure } from '../../lambda/after-reset/failure';
+import { EffectTimeoutError } from '../../lambda/after-reset/with-timeout';
 
 describe('describeFailure', () => {
   it('keeps the name, status and AWS request id, and redacts the sensitive values and any address', () => {

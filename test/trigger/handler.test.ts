@@ -1,7 +1,9 @@
 /**
  * The post-confirmation trigger through its real middy stack (contract section 4), with the
- * AWS calls replaced by aws-sdk-client-mock. The budget is shortened so that hanging calls
- * keep the tests fast; budget.test.ts and default-budget.test.ts cover the deployed budget.
+ * AWS calls replaced by aws-sdk-client-mock, followed by the deliver-after-reset worker (its
+ * real middy stack too) fed with the jobs the trigger handed to the mocked SQS queue, as the
+ * SQS event source would. The budget is shortened so that hanging calls keep the tests fast;
+ * budget.test.ts and deployed-budget.test.ts cover the deployed budget.
  */
 import {
   AdminUserGlobalSignOutCommand,
@@ -9,9 +11,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { PostConfirmationTriggerEvent } from 'aws-lambda';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { PostConfirmationTriggerEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildHandler as buildWorker } from '../../lambda/deliver-after-reset/handler';
 import type { BudgetLimits } from '../../lambda/post-confirmation/budget';
 import { buildHandler } from '../../lambda/post-confirmation/handler';
 import { metrics } from '../../lambda/post-confirmation/powertools';
@@ -33,19 +37,69 @@ import {
 const cognito = mockClient(CognitoIdentityProviderClient);
 const ses = mockClient(SESv2Client);
 const eventBridge = mockClient(EventBridgeClient);
+const sqs = mockClient(SQSClient);
 
 const SHORT_BUDGET: BudgetLimits = {
   totalMs: 400,
   revokeMs: 200,
-  notifyMs: 200,
-  publishMs: 150,
+  handOffMs: 150,
   marginMs: 100,
 };
 const handler = buildHandler({ budget: SHORT_BUDGET });
+const worker = buildWorker();
+const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/after-reset';
+
+/** Message bodies the trigger (or the worker) queued and the worker has not yet been given. */
+let queued: string[] = [];
+
+function acceptJobs() {
+  sqs.on(SendMessageBatchCommand).callsFake((input: { Entries?: { MessageBody?: string }[] }) => {
+    for (const entry of input.Entries ?? []) queued.push(entry.MessageBody ?? '');
+    return {
+      Successful: (input.Entries ?? []).map((entry) => ({ Id: (entry as { Id?: string }).Id })),
+      Failed: [],
+    };
+  });
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'dead-lettered' });
+}
+
+/** Gives every queued job to the worker, as the SQS event source would, until none is left. */
+async function deliverQueued(): Promise<SQSBatchResponse[]> {
+  const answers: SQSBatchResponse[] = [];
+  for (let round = 0; round < 5 && queued.length > 0; round += 1) {
+    const bodies = queued;
+    queued = [];
+    const event: SQSEvent = {
+      Records: bodies.map((body, index) => ({
+        messageId: `m-${round}-${index}`,
+        receiptHandle: `r-${round}-${index}`,
+        body,
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'test',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:after-reset',
+        awsRegion: 'eu-west-1',
+      })),
+    };
+    answers.push(await worker(event, lambdaContext()));
+  }
+  return answers;
+}
 
 const BUS = 'password-reset-events';
 const SENDER = 'no-reply@example.net';
-const FAILURE_METRICS = ['SessionsRevokeFailed', 'NotificationFailed', 'EventPublishFailed'];
+const FAILURE_METRICS = [
+  'SessionsRevokeFailed',
+  'HandOffFailed',
+  'NotificationFailed',
+  'EventPublishFailed',
+];
 
 let output: OutputCapture;
 
@@ -56,6 +110,9 @@ function configure(env: Record<string, string | undefined> = {}) {
     NOTIFICATION_FROM: SENDER,
     REVOKE_SESSIONS: undefined,
     NOTIFICATION_REGION: undefined,
+    AFTER_RESET_QUEUE_URL: QUEUE_URL,
+    DEAD_LETTER_QUEUE_URL: `${QUEUE_URL}-dlq`,
+    IDEMPOTENCY_TABLE_NAME: undefined,
     ...env,
   };
   for (const [name, value] of Object.entries(all)) vi.stubEnv(name, value);
@@ -89,14 +146,20 @@ function emittedFailureMetrics(): string[] {
   return FAILURE_METRICS.filter((name) => output.metrics().has(name));
 }
 
+/** The trigger, then the worker on whatever it queued. */
 async function invoke(event: PostConfirmationTriggerEvent = resetEvent()) {
-  return { result: await handler(event, lambdaContext()) };
+  const result = await handler(event, lambdaContext());
+  const deliveries = await deliverQueued();
+  return { result, deliveries };
 }
 
 beforeEach(() => {
   cognito.reset();
   ses.reset();
   eventBridge.reset();
+  sqs.reset();
+  queued = [];
+  acceptJobs();
   configure();
   output = captureOutput();
 });
@@ -166,6 +229,7 @@ describe('a password reset revokes the sessions, notifies the user, then publish
       'requestId',
       'occurredAt',
       'sessionsRevoked',
+      'sessionsRevokedAt',
       'notified',
     ]);
     expect(detail).toEqual({
@@ -179,8 +243,12 @@ describe('a password reset revokes the sessions, notifies the user, then publish
       requestId: REQUEST_ID,
       occurredAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       sessionsRevoked: true,
+      sessionsRevokedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       notified: true,
     });
+    expect(Date.parse(detail.sessionsRevokedAt as string)).toBeGreaterThanOrEqual(
+      Date.parse(detail.occurredAt as string),
+    );
     expect(Date.parse(detail.occurredAt as string)).toBeGreaterThanOrEqual(before - 1);
     expect(Date.parse(detail.occurredAt as string)).toBeLessThanOrEqual(Date.now());
   });
@@ -207,22 +275,44 @@ describe('a password reset revokes the sessions, notifies the user, then publish
     expect(eventBridge).toReceiveCommandTimes(PutEventsCommand, 1);
   });
 
-  it.each([
-    ['succeeded', true, 'you have been signed out on all your devices'],
-    ['failed', false, 'could not sign you out on your other devices'],
-  ])('tells the user the sign-out %s, as it did', async (_, signOutWorks, says) => {
+  it('tells the user the sign-out succeeded, as it did', async () => {
     // Prepare
     succeedEverywhere();
-    if (!signOutWorks) {
-      cognito.on(AdminUserGlobalSignOutCommand).rejects(new Error('InternalErrorException'));
-    }
     // Act
     await invoke();
     // Assess
     const simple = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple;
-    expect(simple?.Body?.Text?.Data).toContain(says);
-    expect(simple?.Body?.Html?.Data).toContain(says);
-    expect(publishedDetail().sessionsRevoked).toBe(signOutWorks);
+    for (const body of [simple?.Body?.Text?.Data, simple?.Body?.Html?.Data]) {
+      expect(body).toContain('you have been signed out on all your devices');
+    }
+    expect(cognito).toReceiveCommandTimes(AdminUserGlobalSignOutCommand, 1);
+  });
+
+  it('retries a sign-out that failed in the request on the durable path; the notice says it is under way, the event waits for it', async () => {
+    // Prepare: the request's sign-out fails, the retried one works
+    succeedEverywhere();
+    cognito
+      .on(AdminUserGlobalSignOutCommand)
+      .rejectsOnce(
+        Object.assign(new Error('InternalErrorException'), { name: 'InternalErrorException' }),
+      )
+      .resolves({});
+    // Act
+    const { deliveries } = await invoke();
+    // Assess
+    expect(cognito).toReceiveCommandTimes(AdminUserGlobalSignOutCommand, 2);
+    const simple = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple;
+    for (const body of [simple?.Body?.Text?.Data, simple?.Body?.Html?.Data]) {
+      expect(body).toContain('we are signing you out on all your devices');
+    }
+    // the event was queued by the worker after the retried sign-out, in the next round
+    expect(deliveries).toHaveLength(2);
+    expect(eventBridge).toReceiveCommandTimes(PutEventsCommand, 1);
+    expect(publishedDetail()).toMatchObject({
+      sessionsRevoked: true,
+      sessionsRevokedAt: expect.any(String),
+    });
+    expect(failureCounts()).toEqual({ SessionsRevokeFailed: 1 });
   });
 
   it('returns the event unchanged and counts no failure (each attempted effect reports 0)', async () => {
@@ -236,11 +326,17 @@ describe('a password reset revokes the sessions, notifies the user, then publish
     expect(result).toBe(event);
     expect(result).toStrictEqual(copy);
     expect(failureCounts()).toEqual({});
-    for (const name of FAILURE_METRICS) {
+    const services = {
+      SessionsRevokeFailed: 'post-confirmation',
+      HandOffFailed: 'post-confirmation',
+      NotificationFailed: 'deliver-after-reset',
+      EventPublishFailed: 'deliver-after-reset',
+    };
+    for (const [name, service] of Object.entries(services)) {
       expect(output.metrics().get(name)).toEqual({
         dimensions: [['service']],
         value: 0,
-        service: ['post-confirmation'],
+        service: [service],
       });
     }
   });
@@ -258,27 +354,11 @@ describe('a password reset revokes the sessions, notifies the user, then publish
       requestId: REQUEST_ID,
       resetId: publishedDetail().resetId,
       sessionsRevoked: true,
-      notified: true,
-      eventPublished: true,
+      jobs: ['notify', 'publish'],
+      handedOff: true,
     });
   });
 });
-
-type Effect = 'revoke' | 'notify' | 'publish';
-const EFFECTS: Record<Effect, { metric: string; fail: (how: () => Promise<never>) => void }> = {
-  revoke: {
-    metric: 'SessionsRevokeFailed',
-    fail: (how) => cognito.on(AdminUserGlobalSignOutCommand).callsFake(how),
-  },
-  notify: {
-    metric: 'NotificationFailed',
-    fail: (how) => ses.on(SendEmailCommand).callsFake(how),
-  },
-  publish: {
-    metric: 'EventPublishFailed',
-    fail: (how) => eventBridge.on(PutEventsCommand).callsFake(how),
-  },
-};
 
 /** An AWS error as SES words it: quoting the recipient's address. */
 const awsError = () => {
@@ -291,21 +371,41 @@ const awsError = () => {
   return Promise.reject(error);
 };
 
+/** A transient AWS failure (a 503), which the queue retries. */
+const unavailable = () =>
+  Promise.reject(
+    Object.assign(new Error('Service unavailable'), {
+      name: 'ServiceUnavailableException',
+      $metadata: { httpStatusCode: 503 },
+    }),
+  );
+
+type Step = 'revoke' | 'handOff';
+const STEPS: Record<Step, { metric: string; fail: (how: () => Promise<never>) => void }> = {
+  revoke: {
+    metric: 'SessionsRevokeFailed',
+    fail: (how) => cognito.on(AdminUserGlobalSignOutCommand).callsFake(how),
+  },
+  handOff: {
+    metric: 'HandOffFailed',
+    fail: (how) => sqs.on(SendMessageBatchCommand).callsFake(how),
+  },
+};
+
 describe.each([
-  { mode: 'fails', how: awsError },
+  { mode: 'fails', how: unavailable },
   { mode: 'hangs', how: hang },
 ])(
-  'an effect that $mode never stops the others, and the event still comes back in time',
+  'a step of the trigger that $mode never fails the request, which comes back in time',
   ({ mode, how }) => {
-    it.each<{ name: string; failing: Effect[] }>([
-      { name: 'revoking alone', failing: ['revoke'] },
-      { name: 'notifying alone', failing: ['notify'] },
-      { name: 'publishing alone', failing: ['publish'] },
-      { name: 'all three together', failing: ['revoke', 'notify', 'publish'] },
-    ])('$name', async ({ failing }) => {
+    it.each<{ name: string; failing: Step[]; queued: string[] }>([
+      { name: 'revoking alone', failing: ['revoke'], queued: ['notify', 'revoke'] },
+      { name: 'the hand-off alone', failing: ['handOff'], queued: [] },
+      { name: 'both', failing: ['revoke', 'handOff'], queued: [] },
+    ])('$name', async ({ failing, queued: expectedJobs }) => {
       // Prepare
       succeedEverywhere();
-      for (const effect of failing) EFFECTS[effect].fail(how);
+      for (const step of failing) STEPS[step].fail(how);
       const event = resetEvent();
       const copy = structuredClone(event);
       // Act
@@ -315,21 +415,21 @@ describe.each([
       // Assess: the event, unchanged, within the budget (as late as this process's timers run)
       expect(result).toStrictEqual(copy);
       expect(overrunMs).toBeLessThan(150);
-      // every effect was attempted
+      // both steps attempted; what reached the queue is what a retry needs
       expect(cognito).toReceiveCommandTimes(AdminUserGlobalSignOutCommand, 1);
-      expect(ses).toReceiveCommandTimes(SendEmailCommand, 1);
-      expect(eventBridge).toReceiveCommandTimes(PutEventsCommand, 1);
-      // the event tells which of the first two worked
-      expect(publishedDetail()).toMatchObject({
-        sessionsRevoked: !failing.includes('revoke'),
-        notified: !failing.includes('notify'),
-      });
-      // one count per failed effect, none for the others, under [service] only
-      expect(failureCounts()).toEqual(
-        Object.fromEntries(failing.map((effect) => [EFFECTS[effect].metric, 1])),
+      expect(sqs.commandCalls(SendMessageBatchCommand).length).toBeGreaterThanOrEqual(1);
+      expect(queued.map((body) => (JSON.parse(body) as { kind: string }).kind)).toEqual(
+        expectedJobs,
       );
-      for (const effect of failing) {
-        const metric = output.metrics().get(EFFECTS[effect].metric);
+      // nothing sent or put in the request
+      expect(ses).toReceiveCommandTimes(SendEmailCommand, 0);
+      expect(eventBridge).toReceiveCommandTimes(PutEventsCommand, 0);
+      // one count per failed step, under [service] only
+      expect(failureCounts()).toEqual(
+        Object.fromEntries(failing.map((step) => [STEPS[step].metric, 1])),
+      );
+      for (const step of failing) {
+        const metric = output.metrics().get(STEPS[step].metric);
         expect(metric?.dimensions).toEqual([['service']]);
         expect(metric?.service).toEqual(['post-confirmation']);
       }
@@ -343,12 +443,65 @@ describe.each([
   },
 );
 
+type Job = 'notify' | 'publish';
+const JOBS: Record<Job, { metric: string; fail: (how: () => Promise<never>) => void }> = {
+  notify: {
+    metric: 'NotificationFailed',
+    fail: (how) => ses.on(SendEmailCommand).callsFake(how),
+  },
+  publish: {
+    metric: 'EventPublishFailed',
+    fail: (how) => eventBridge.on(PutEventsCommand).callsFake(how),
+  },
+};
+
+/** Each effect of a reset, wherever it runs (the sign-out in the trigger, the rest in the worker). */
+const EFFECTS = { revoke: STEPS.revoke, notify: JOBS.notify, publish: JOBS.publish };
+type Effect = keyof typeof EFFECTS;
+
+describe.each<Job>(['notify', 'publish'])('a %s job that fails in the worker', (job) => {
+  const other: Job = job === 'notify' ? 'publish' : 'notify';
+
+  it('is reported for a retry on its own, the other job done, the failure counted', async () => {
+    // Prepare
+    succeedEverywhere();
+    JOBS[job].fail(unavailable);
+    // Act
+    const { deliveries } = await invoke();
+    // Assess
+    expect(deliveries).toHaveLength(1);
+    const [batch] = deliveries;
+    expect(batch?.batchItemFailures).toHaveLength(1);
+    expect(failureCounts()).toEqual({ [JOBS[job].metric]: 1 });
+    expect(output.metrics().get(JOBS[job].metric)?.service).toEqual(['deliver-after-reset']);
+    expect(output.metrics().get(JOBS[other].metric)?.value).toBe(0);
+    expect(sqs).toReceiveCommandTimes(SendMessageCommand, 0);
+  });
+
+  it('that can never succeed goes to the dead-letter queue at once, counted', async () => {
+    // Prepare: a 400 MessageRejected from SES, or a job for a switched-off effect
+    succeedEverywhere();
+    if (job === 'notify') JOBS.notify.fail(awsError);
+    const handed = await handler(resetEvent(), lambdaContext());
+    if (job === 'publish') vi.stubEnv('EVENT_BUS_NAME', '');
+    // Act
+    const answers = await deliverQueued();
+    // Assess
+    expect(handed).toBeDefined();
+    expect(answers[0]?.batchItemFailures).toEqual([]);
+    const setAside = sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+    expect(setAside).toHaveLength(1);
+    expect(setAside[0]?.QueueUrl).toBe(`${QUEUE_URL}-dlq`);
+    expect((JSON.parse(setAside[0]?.MessageBody ?? '{}') as { kind: string }).kind).toBe(job);
+    expect(output.metrics().get('DeadLettered')?.value).toBe(1);
+  });
+});
+
 describe('metrics are CloudWatch EMF in the CognitoPasswordReset namespace', () => {
   it('uses exactly the [service] dimension set for the failure metrics, one document per invocation', async () => {
     // Prepare
-    EFFECTS.revoke.fail(awsError);
-    EFFECTS.notify.fail(awsError);
-    EFFECTS.publish.fail(awsError);
+    STEPS.revoke.fail(unavailable);
+    STEPS.handOff.fail(unavailable);
     // Act
     await invoke();
     await invoke();
@@ -364,7 +517,10 @@ describe('metrics are CloudWatch EMF in the CognitoPasswordReset namespace', () 
         {
           Namespace: 'CognitoPasswordReset',
           Dimensions: [['service']],
-          Metrics: FAILURE_METRICS.map((Name) => ({ Name, Unit: 'Count' })),
+          Metrics: ['SessionsRevokeFailed', 'HandOffFailed'].map((Name) => ({
+            Name,
+            Unit: 'Count',
+          })),
         },
       ]);
       expect(doc.service).toBe('post-confirmation');
@@ -386,7 +542,7 @@ describe('metrics are CloudWatch EMF in the CognitoPasswordReset namespace', () 
 });
 
 describe('PutEvents refusing the entry in a 200 answer counts as a failed publish', () => {
-  it('logs and counts EventPublishFailed', async () => {
+  it('logs and counts EventPublishFailed, and has the job retried', async () => {
     // Prepare
     cognito.on(AdminUserGlobalSignOutCommand).resolves({});
     ses.on(SendEmailCommand).resolves({});
@@ -395,11 +551,12 @@ describe('PutEvents refusing the entry in a 200 answer counts as a failed publis
       Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
     });
     // Act
-    await invoke();
-    // Assess
+    const { deliveries } = await invoke();
+    // Assess: counted, and retried (a refused entry is not a permanent failure)
     expect(failureCounts()).toEqual({ EventPublishFailed: 1 });
+    expect(deliveries[0]?.batchItemFailures).toHaveLength(1);
     expect(output.logs()).toContainEqual(
-      expect.objectContaining({ level: 'ERROR', errorName: 'EventRejectedError' }),
+      expect.objectContaining({ level: 'WARN', errorName: 'EventRejectedError' }),
     );
   });
 });
@@ -598,11 +755,11 @@ describe('logs name the user by sub only', () => {
 
 describe('an effect whose time slice is zero is not started', () => {
   it("counts it as that effect's failure without calling AWS", async () => {
-    // Prepare: revoke and notify keep 150 ms in reserve for the event out of a 100 ms budget,
-    // so their slices are 0; the event gets what is left
+    // Prepare: revoking keeps 150 ms in reserve for the hand-off out of a 100 ms budget, so
+    // its slice is 0; the hand-off gets what is left
     succeedEverywhere();
     const starved = buildHandler({
-      budget: { totalMs: 100, revokeMs: 200, notifyMs: 200, publishMs: 150, marginMs: 0 },
+      budget: { totalMs: 100, revokeMs: 200, handOffMs: 150, marginMs: 0 },
     });
 
     // Act
@@ -612,11 +769,17 @@ describe('an effect whose time slice is zero is not started', () => {
     // Assess
     expect(result).toBe(event);
     expect(cognito).toHaveReceivedCommandTimes(AdminUserGlobalSignOutCommand, 0);
-    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 0);
-    expect(failureCounts()).toMatchObject({ SessionsRevokeFailed: 1, NotificationFailed: 1 });
+    expect(failureCounts()).toEqual({ SessionsRevokeFailed: 1 });
     expect(output.logs()).toContainEqual(
-      expect.objectContaining({ message: 'Revoking the sessions failed', timeoutMs: 0 }),
+      expect.objectContaining({
+        message: 'Revoking the sessions failed; it is retried on the durable path',
+        timeoutMs: 0,
+      }),
     );
+    expect(queued.map((body) => (JSON.parse(body) as { kind: string }).kind)).toEqual([
+      'notify',
+      'revoke',
+    ]);
   });
 });
 

@@ -1,10 +1,18 @@
 /**
  * Minimal loopback stand-ins for the AWS JSON-protocol calls the trigger makes where no local
  * emulator exists (AdminUserGlobalSignOut, PutEvents): they record each request and either
- * answer or hang, and note when the client closes a hanging connection.
+ * answer or hang, and note when the client closes a hanging connection; and the local SQS
+ * (the stack's own emulator) on a port of its own.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  maxReceiveCount,
+  RETENTION_DAYS,
+  RETRY_INTERVAL_SECONDS,
+} from '../../infra/after-reset-retry';
+import { AwsServiceError } from '../../local/aws-service-error';
+import { LocalQueues } from '../../local/sqs';
 
 export interface RecordedCall {
   readonly target: string;
@@ -72,5 +80,69 @@ export function setProcessEnv(values: Record<string, string>): () => void {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
+  };
+}
+
+/** The local SQS (local/sqs.ts) served on a loopback port, with the after-reset queues. */
+export interface LoopbackSqs {
+  readonly url: string;
+  readonly queues: LocalQueues;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly deadLetterQueueUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local SQS with the after-reset queue and its dead-letter queue as the stack
+ * deploys them (`maxReceiveCount` for `retryHours`), every duration times `timeScale`.
+ */
+export async function startLoopbackSqs(
+  options: { readonly timeScale?: number; readonly retryHours?: number } = {},
+): Promise<LoopbackSqs> {
+  let queues: LocalQueues | undefined;
+  const server: Server = createServer(async (req, res) => {
+    const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    try {
+      const result = queues?.handle(target.slice(target.indexOf('.') + 1), body);
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(result));
+    } catch (error) {
+      const type = error instanceof AwsServiceError ? error.type : 'InternalFailure';
+      res.writeHead(error instanceof AwsServiceError ? error.status : 500, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-ErrorType': type,
+      });
+      res.end(JSON.stringify({ __type: type, message: String(error) }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  queues = new LocalQueues(url, 'eu-west-1', '000000000000', options.timeScale ?? 1);
+  const deadLetter = queues.create('after-reset-dlq', {
+    visibilityTimeoutSeconds: 30,
+    retentionSeconds: RETENTION_DAYS * 86_400,
+  });
+  const queue = queues.create('after-reset', {
+    visibilityTimeoutSeconds: RETRY_INTERVAL_SECONDS,
+    retentionSeconds: RETENTION_DAYS * 86_400,
+    redrive: {
+      deadLetterQueue: 'after-reset-dlq',
+      maxReceiveCount: maxReceiveCount(options.retryHours ?? 24),
+    },
+  });
+  return {
+    url,
+    queues,
+    queueUrl: queue.url,
+    queueArn: queue.arn,
+    deadLetterQueueUrl: deadLetter.url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

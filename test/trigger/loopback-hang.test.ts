@@ -1,7 +1,8 @@
 /**
  * The real SDK clients against loopback endpoints that accept the connection and never
- * answer: each call's deadline aborts the request (the connection is closed, nothing keeps
- * running), and the trigger answers within its budget with the three failure metrics.
+ * answer (Cognito and the SQS queue): each call's deadline aborts the request (the connection is
+ * closed, nothing keeps running), and the trigger answers within its budget with both failure
+ * metrics.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +14,7 @@ import { type LoopbackEndpoint, setProcessEnv, startJsonEndpoint } from './loopb
 const BUDGET: BudgetLimits = {
   totalMs: 900,
   revokeMs: 400,
-  notifyMs: 400,
-  publishMs: 300,
+  handOffMs: 300,
   marginMs: 100,
 };
 
@@ -22,17 +22,16 @@ let endpoints: LoopbackEndpoint[];
 let restoreEnv: () => void;
 
 beforeAll(async () => {
-  endpoints = await Promise.all([0, 1, 2].map(() => startJsonEndpoint(() => 'hang')));
-  const [cognito, ses, eventBridge] = endpoints.map((endpoint) => endpoint.url);
+  endpoints = await Promise.all([0, 1].map(() => startJsonEndpoint(() => 'hang')));
+  const [cognito, sqs] = endpoints.map((endpoint) => endpoint.url);
   restoreEnv = setProcessEnv({
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
     AWS_SECRET_ACCESS_KEY: 'local-secret',
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: String(cognito),
-    AWS_ENDPOINT_URL_SESV2: String(ses),
-    AWS_ENDPOINT_URL_EVENTBRIDGE: String(eventBridge),
     EVENT_BUS_NAME: 'local-bus',
     NOTIFICATION_FROM: 'no-reply@example.net',
+    AFTER_RESET_QUEUE_URL: `${String(sqs)}/000000000000/after-reset`,
   });
 });
 
@@ -60,7 +59,7 @@ describe('endpoints that never answer', () => {
       await expect.poll(() => endpoint.abandoned()).toBe(1);
     }
     const metrics = output.metrics();
-    for (const name of ['SessionsRevokeFailed', 'NotificationFailed', 'EventPublishFailed']) {
+    for (const name of ['SessionsRevokeFailed', 'HandOffFailed']) {
       expect(metrics.get(name)?.value).toBe(1);
     }
     expect(leakedSecrets(output.text())).toEqual([]);

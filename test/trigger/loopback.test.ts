@@ -1,7 +1,8 @@
 /**
  * The real SDK clients against plain-HTTP loopback endpoints named by the standard
- * `AWS_ENDPOINT_URL_*` variables, as the local stack runs the trigger: SES is the real local
- * emulator (aws-ses-v2-local); Cognito's AdminUserGlobalSignOut and EventBridge's PutEvents,
+ * `AWS_ENDPOINT_URL_*` variables, as the local stack runs the trigger and the worker: SES is
+ * the real local emulator (aws-ses-v2-local), the after-reset queue the stack's local SQS with
+ * its event source mapping; Cognito's AdminUserGlobalSignOut and EventBridge's PutEvents,
  * which have no emulator, are small recording endpoints.
  */
 import type { Server } from 'node:http';
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Context, PostConfirmationTriggerEvent } from 'aws-lambda';
 import startSes from 'aws-ses-v2-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalEventSourceMapping } from '../../local/sqs-event-source';
 import {
   captureOutput,
   lambdaContext,
@@ -19,7 +21,13 @@ import {
   SECRETS,
   SUB,
 } from './fixtures';
-import { type LoopbackEndpoint, setProcessEnv, startJsonEndpoint } from './loopback-aws';
+import {
+  type LoopbackEndpoint,
+  type LoopbackSqs,
+  setProcessEnv,
+  startJsonEndpoint,
+  startLoopbackSqs,
+} from './loopback-aws';
 
 type Handler = (event: PostConfirmationTriggerEvent, context: Context) => Promise<unknown>;
 
@@ -37,6 +45,8 @@ let cognito: LoopbackEndpoint;
 let eventBridge: LoopbackEndpoint;
 let restoreEnv: () => void;
 let handler: Handler;
+let sqs: LoopbackSqs;
+let mapping: LocalEventSourceMapping;
 
 beforeAll(async () => {
   ses = await startSes({ host: '127.0.0.1', port: 0 });
@@ -46,6 +56,7 @@ beforeAll(async () => {
     FailedEntryCount: 0,
     Entries: [{ EventId: 'ev-1' }],
   }));
+  sqs = await startLoopbackSqs();
   restoreEnv = setProcessEnv({
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
@@ -55,13 +66,29 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
     EVENT_BUS_NAME: 'local-bus',
     NOTIFICATION_FROM: 'no-reply@example.net',
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    AFTER_RESET_QUEUE_URL: sqs.queueUrl,
+    DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
   });
   ({ handler } = (await import('../../lambda/post-confirmation/index')) as { handler: Handler });
+  const worker = (await import('../../lambda/deliver-after-reset/index')) as {
+    handler: (event: unknown, context: Context) => Promise<unknown>;
+  };
+  mapping = new LocalEventSourceMapping({
+    queues: sqs.queues,
+    queueName: 'after-reset',
+    queueArn: sqs.queueArn,
+    region: 'eu-west-1',
+    invoke: (event) => worker.handler(event, lambdaContext()),
+  });
+  mapping.start();
 });
 
 afterAll(async () => {
+  await mapping.stop();
   restoreEnv();
   await Promise.all([
+    sqs.close(),
     cognito.close(),
     eventBridge.close(),
     new Promise<void>((resolve) => {
@@ -72,7 +99,7 @@ afterAll(async () => {
 });
 
 describe('against loopback AWS endpoints', () => {
-  it('revokes, emails through the SES emulator and publishes, with the same resetId in mail and event', async () => {
+  it('revokes, then through the queue emails with the SES emulator and publishes, with the same resetId in mail and event', async () => {
     // Prepare
     const output = captureOutput();
     const event = resetEvent();
@@ -88,8 +115,9 @@ describe('against loopback AWS endpoints', () => {
         authorization: expect.stringContaining('Credential=AKIDLOCAL/'),
       },
     ]);
-    // the event
-    expect(eventBridge.calls).toHaveLength(1);
+    // the event, once the worker has had the queued jobs
+    await expect.poll(() => eventBridge.calls.length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => sqs.queues.counts('after-reset').total, { timeout: 20_000 }).toBe(0);
     const entries = eventBridge.calls[0]?.body.Entries as Array<Record<string, unknown>>;
     expect(entries[0]).toMatchObject({
       EventBusName: 'local-bus',
@@ -119,7 +147,12 @@ describe('against loopback AWS endpoints', () => {
     expect(leakedSecrets(output.text())).toEqual([]);
     // and no failure counted
     const metrics = output.metrics();
-    for (const name of ['SessionsRevokeFailed', 'NotificationFailed', 'EventPublishFailed']) {
+    for (const name of [
+      'SessionsRevokeFailed',
+      'HandOffFailed',
+      'NotificationFailed',
+      'EventPublishFailed',
+    ]) {
       expect(metrics.get(name)?.value).toBe(0);
     }
   });

@@ -48,7 +48,7 @@ describe('composeNotification', () => {
 
   it.each([
     ['revoked', /you have been signed out on all your devices/, /could not sign you out/],
-    ['revoke-failed', /could not sign you out on your other devices/, /have been signed out/],
+    ['revoking', /we are signing you out on all your devices/, /have been signed out/],
     ['kept', /^(?![\s\S]*sign(ed)? (you )?out)/, /signed out|sign you out/],
   ] as const)(
     'says what happened to the sessions (%s), and nothing else about them',
