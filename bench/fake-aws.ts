@@ -5,6 +5,7 @@
  * same-Region AWS call, and every call is recorded with its arrival time (epoch milliseconds,
  * sub-millisecond resolution) so the bench can tell which calls happened during module load.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -43,6 +44,7 @@ export const OPERATIONS = {
   putEvents: 'AWSEvents.PutEvents',
   countAttempt: 'DynamoDB_20120810.UpdateItem',
   sendEmail: 'POST /v2/email/outbound-emails',
+  handOff: 'AmazonSQS.SendMessageBatch',
 } as const;
 
 const JSON_11 = 'application/x-amz-json-1.1';
@@ -91,6 +93,25 @@ function answerFor(operation: string, requestBody: string): Answer {
         contentType: JSON_10,
         body: { Attributes: { attempts: { N: '1' }, expiresAt: { N: '1767226500' } } },
       };
+    case OPERATIONS.handOff: {
+      const { Entries = [] } = JSON.parse(requestBody || '{}') as {
+        Entries?: { Id?: string; MessageBody?: string }[];
+      };
+      return {
+        status: 200,
+        contentType: JSON_10,
+        body: {
+          Successful: Entries.map((entry, i) => ({
+            Id: entry.Id,
+            MessageId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+            MD5OfMessageBody: createHash('md5')
+              .update(entry.MessageBody ?? '')
+              .digest('hex'),
+          })),
+          Failed: [],
+        },
+      };
+    }
     case OPERATIONS.sendEmail:
       return { status: 200, contentType: 'application/json', body: { MessageId: 'bench-message' } };
     default:

@@ -53,6 +53,9 @@ export function childEnv(
     AWS_ENDPOINT_URL_DYNAMODB: aws.url,
     AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
     AWS_ENDPOINT_URL_SESV2: aws.url,
+    AWS_ENDPOINT_URL_SQS: aws.url,
+    // The trigger hands the notice and the event to this queue (SQS sends to the queue's URL).
+    AFTER_RESET_QUEUE_URL: `${aws.url}/123456789012/after-reset`,
     ...variant.env,
   };
 }

@@ -10,6 +10,9 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
+/** Attempts per call (the first and one SDK retry). */
+export const MAX_ATTEMPTS = 2;
+
 /**
  * Settings shared by the clients. One retry at most: each call's own deadline (see
  * budget.ts) cuts whatever a retry would not finish in time, and the connection and request
@@ -17,7 +20,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
  */
 const sharedSettings = () =>
   ({
-    maxAttempts: 2,
+    maxAttempts: MAX_ATTEMPTS,
     requestHandler: new NodeHttpHandler({
       connectionTimeout: 500,
       requestTimeout: 800,

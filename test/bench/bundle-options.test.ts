@@ -47,11 +47,12 @@ describe('bundleOptions', () => {
     expect(readFileSync(bundle, 'utf8')).toMatch(/\("node:http"\)/);
   });
 
-  it('names the four deployed functions', () => {
+  it('names the five deployed functions', () => {
     expect(FUNCTIONS).toEqual([
       'forgot-password',
       'confirm-forgot-password',
       'post-confirmation',
+      'deliver-after-reset',
       'rotate-client-secret',
     ]);
   });

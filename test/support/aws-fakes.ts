@@ -1,9 +1,9 @@
 /**
- * Fault servers shaped as the four AWS services the product calls, each answering its operations
+ * Fault servers shaped as the AWS services the product calls, each answering its operations
  * the way the real service does when healthy. Values are recognisable fakes: no real account,
  * region resource or key appears.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type FaultServer, type Responder, startFaultServer } from './fault-server';
 
@@ -104,5 +104,43 @@ export function startFakeSes(): Promise<FaultServer> {
         : undefined,
     contentType: 'application/json',
     responders: { SendEmail: () => ({ body: { MessageId: `fake-${randomUUID()}` } }) },
+  });
+}
+
+/** SQS (AWS JSON 1.0): `SendMessageBatch` and `SendMessage`, each accepting every entry. */
+export function startFakeSqs(): Promise<FaultServer> {
+  return startFaultServer({
+    operationOf: jsonTargetOperation,
+    contentType: 'application/x-amz-json-1.0',
+    responders: {
+      SendMessageBatch: (request) => {
+        const entries =
+          (request.body as { Entries?: { Id?: string; MessageBody?: string }[] } | undefined)
+            ?.Entries ?? [];
+        return {
+          body: {
+            Successful: entries.map((entry) => ({
+              Id: entry.Id,
+              MessageId: randomUUID(),
+              MD5OfMessageBody: createHash('md5')
+                .update(entry.MessageBody ?? '', 'utf8')
+                .digest('hex'),
+            })),
+            Failed: [],
+          },
+        };
+      },
+      SendMessage: (request) => ({
+        body: {
+          MessageId: randomUUID(),
+          MD5OfMessageBody: createHash('md5')
+            .update(
+              (request.body as { MessageBody?: string } | undefined)?.MessageBody ?? '',
+              'utf8',
+            )
+            .digest('hex'),
+        },
+      }),
+    },
   });
 }

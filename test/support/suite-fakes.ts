@@ -9,6 +9,7 @@ import {
   startFakeEventBridge,
   startFakeSecretsManager,
   startFakeSes,
+  startFakeSqs,
 } from './aws-fakes';
 import type { FaultServer, Responder } from './fault-server';
 import {
@@ -57,6 +58,8 @@ export function useApiFakes(
 /** Filled in by `beforeAll`, like {@link ApiFakes}. */
 export interface TriggerFakes {
   cognito: FaultServer;
+  /** The after-reset queue the trigger hands the notice and the event to. */
+  sqs: FaultServer;
   ses: FaultServer;
   eventBridge: FaultServer;
   handler: TriggerHandler;
@@ -70,14 +73,16 @@ export function useTriggerFakes(): TriggerFakes {
     recover: async () => {
       await Promise.all([
         fakes.cognito.recover(),
+        fakes.sqs.recover(),
         fakes.ses.recover(),
         fakes.eventBridge.recover(),
       ]);
     },
   } as TriggerFakes;
   beforeAll(async () => {
-    [fakes.cognito, fakes.ses, fakes.eventBridge] = await Promise.all([
+    [fakes.cognito, fakes.sqs, fakes.ses, fakes.eventBridge] = await Promise.all([
       startFakeCognito(),
+      startFakeSqs(),
       startFakeSes(),
       startFakeEventBridge(),
     ]);
@@ -85,11 +90,18 @@ export function useTriggerFakes(): TriggerFakes {
       cognitoUrl: fakes.cognito.url,
       sesUrl: fakes.ses.url,
       eventBridgeUrl: fakes.eventBridge.url,
+      sqsUrl: fakes.sqs.url,
+      queueUrl: `${fakes.sqs.url}/000000000000/after-reset`,
     });
   });
   afterAll(async () => {
     restoreEnv();
-    await Promise.all([fakes.cognito.stop(), fakes.ses.stop(), fakes.eventBridge.stop()]);
+    await Promise.all([
+      fakes.cognito.stop(),
+      fakes.sqs.stop(),
+      fakes.ses.stop(),
+      fakes.eventBridge.stop(),
+    ]);
   });
   return fakes;
 }

@@ -12,6 +12,7 @@ import {
   RETRY_INTERVAL_SECONDS,
 } from '../../infra/after-reset-retry';
 import { AwsServiceError } from '../../local/aws-service-error';
+import { LocalItemsTable } from '../../local/items-table';
 import { LocalQueues } from '../../local/sqs';
 
 export interface RecordedCall {
@@ -90,22 +91,29 @@ export interface LoopbackSqs {
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
+  readonly deadLetterQueueArn: string;
+  /** The idempotency table (DynamoDB JSON protocol) on the same endpoint. */
+  readonly idempotency: LocalItemsTable;
   close(): Promise<void>;
 }
 
 /**
- * Starts the local SQS with the after-reset queue and its dead-letter queue as the stack
+ * Starts the local SQS and idempotency table with the after-reset queue and its dead-letter queue as the stack
  * deploys them (`maxReceiveCount` for `retryHours`), every duration times `timeScale`.
  */
 export async function startLoopbackSqs(
   options: { readonly timeScale?: number; readonly retryHours?: number } = {},
 ): Promise<LoopbackSqs> {
   let queues: LocalQueues | undefined;
+  const idempotency = new LocalItemsTable('after-reset-idempotency', 'id');
   const server: Server = createServer(async (req, res) => {
     const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
     const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.slice(target.indexOf('.') + 1);
     try {
-      const result = queues?.handle(target.slice(target.indexOf('.') + 1), body);
+      const result = target.startsWith('DynamoDB_')
+        ? idempotency.handle(operation, body)
+        : queues?.handle(operation, body);
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(result));
     } catch (error) {
@@ -114,7 +122,8 @@ export async function startLoopbackSqs(
         'content-type': 'application/x-amz-json-1.0',
         'x-amzn-ErrorType': type,
       });
-      res.end(JSON.stringify({ __type: type, message: String(error) }));
+      const extra = error instanceof AwsServiceError ? error.extra : {};
+      res.end(JSON.stringify({ __type: type, message: String(error), ...extra }));
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -139,6 +148,8 @@ export async function startLoopbackSqs(
     queueUrl: queue.url,
     queueArn: queue.arn,
     deadLetterQueueUrl: deadLetter.url,
+    deadLetterQueueArn: deadLetter.arn,
+    idempotency,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
