@@ -4,15 +4,12 @@
  * neither), and short-lived tokens. It is added to whichever pool the service fronts, created or
  * given, and changes nothing else of that pool.
  */
-import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { PasswordResetConfig } from './config';
 import { markTransparent } from './logical-ids';
-import { CUSTOM_RESOURCE_PROVIDER_ID } from './nag-acknowledgements';
 
 /** Props of {@link ResetAppClient}. */
 export interface ResetAppClientProps {
@@ -29,7 +26,7 @@ export interface ResetAppClientProps {
 /** The password-reset app client and its secret. */
 export class ResetAppClient extends Construct {
   readonly userPoolClient: cognito.UserPoolClient;
-  /** `{"clientSecret": ...}`; the functions read it, rotation writes it. */
+  /** `{"clientSecret", "previousClientSecret"}`; the functions read it, only rotation writes it. */
   readonly clientSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: ResetAppClientProps) {
@@ -61,30 +58,18 @@ export class ResetAppClient extends Construct {
     (this.userPoolClient.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = [
       'ALLOW_REFRESH_TOKEN_AUTH',
     ];
+    // The value is rotation's, never the template's: CloudFormation generates a placeholder once,
+    // at creation (no `clientSecret` in it, so the functions and rotation know it is none), and
+    // the rotation schedule's immediate first rotation writes the first secret. No resource of
+    // the stack reads the client's secret or writes the value on any later deployment.
     this.clientSecret = new secretsmanager.Secret(this, 'ClientSecret', {
-      description: `App client secret of the password-reset client (rotate with AddUserPoolClientSecret, see README.md, Deploy)`,
-      secretObjectValue: { clientSecret: this.userPoolClient.userPoolClientSecret },
+      description:
+        'App client secret of the password-reset client, {"clientSecret","previousClientSecret"}; owned by its rotation function (README.md, Rotating the client secret)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ placeholder: 'written by the first rotation' }),
+        generateStringKey: 'unused',
+      },
       removalPolicy: props.removalPolicy,
     });
-    this.giveSecretReaderLogRetention(config, props.removalPolicy);
-  }
-
-  /**
-   * CDK's singleton provider behind `userPoolClientSecret` (one per stack) logs to an implicit
-   * log group kept forever; point it at one with the configured retention. (It never logs
-   * Cognito's answer: `logApiResponseData` is off.) A second service in the same stack shares it.
-   */
-  private giveSecretReaderLogRetention(config: PasswordResetConfig, removalPolicy: RemovalPolicy) {
-    const provider = Stack.of(this).node.tryFindChild(CUSTOM_RESOURCE_PROVIDER_ID);
-    const cfn = provider?.node.tryFindChild('Resource');
-    if (!(cfn instanceof lambda.CfnFunction)) {
-      throw new Error(`CDK's AwsCustomResource provider ${CUSTOM_RESOURCE_PROVIDER_ID} not found`);
-    }
-    if (cfn.loggingConfig !== undefined) return;
-    const logGroup = new logs.LogGroup(this, 'ClientSecretReaderLogs', {
-      retention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy,
-    });
-    cfn.loggingConfig = { logGroup: logGroup.logGroupName };
   }
 }

@@ -59,6 +59,11 @@ export interface PasswordResetConfig {
    * after a reset ends refresh tokens only; tokens already issued stay valid until they expire.
    */
   readonly tokenValidityMinutes: number;
+  /**
+   * Days between automatic rotations of the app-client secret (Secrets Manager schedule); `0`
+   * (context `"off"` too) switches the schedule off, rotate-now still works.
+   */
+  readonly secretRotationDays: number;
   /** Requests per account and operation in one window (our own attempt limit); `0`: off. */
   readonly attemptLimit: number;
   /** The attempt limit's window, in seconds. */
@@ -86,6 +91,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown
   forgotMinResponseMs: 400,
   confirmMinResponseMs: 400,
   tokenValidityMinutes: 15,
+  secretRotationDays: 90,
   attemptLimit: 10,
   attemptWindowSeconds: 900,
   logRetentionDays: 90,
@@ -191,6 +197,11 @@ function parse(lookup: (key: string) => unknown): PasswordResetConfig {
     confirmMinResponseMs: integer(lookup, 'confirmMinResponseMs', 0, 5_000),
     // Cognito's own range for access and ID tokens: 5 minutes to 1 day.
     tokenValidityMinutes: integer(lookup, 'tokenValidityMinutes', 5, 1_440),
+    // Secrets Manager's schedule allows 1 to 1,000 days.
+    secretRotationDays:
+      contextValue(lookup, 'secretRotationDays') === 'off'
+        ? 0
+        : integer(lookup, 'secretRotationDays', 0, 1_000),
     attemptLimit: integer(lookup, 'attemptLimit', 0, 1_000),
     attemptWindowSeconds: integer(lookup, 'attemptWindowSeconds', 60, 86_400),
     logRetentionDays,

@@ -4,7 +4,7 @@
  * cdk-nag test. An acknowledgement whose construct no longer exists fails too, so the list
  * cannot silently go stale.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { PasswordResetConfig } from './config';
 import { findByFlatPath } from './logical-ids';
@@ -17,9 +17,6 @@ export interface NagAcknowledgement {
   readonly reason: string;
 }
 
-/** Id of CDK's singleton `AwsCustomResource` provider (reads the generated client secret). */
-export const CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
-
 const API_METHODS = [
   'Api/Default/password/forgot/POST',
   'Api/Default/password/forgot/ANY',
@@ -27,7 +24,12 @@ const API_METHODS = [
   'Api/Default/password/confirm/ANY',
 ];
 
-const FUNCTIONS = ['ForgotPassword', 'ConfirmForgotPassword', 'PostConfirmation'];
+const FUNCTIONS = [
+  'ForgotPassword',
+  'ConfirmForgotPassword',
+  'PostConfirmation',
+  'RotateClientSecret',
+];
 
 const PUBLIC_BY_DESIGN =
   'Public by design: a password reset serves users who cannot sign in, so no token or key can be required. Compensating controls: WAF per-IP rate rule on the reset paths, AWS IP-reputation and common rule groups, stage throttling below Cognito’s 30/s account-recovery quota, request validation, PreventUserExistenceErrors with a timing floor on forgot (no account enumeration), Cognito’s own per-user code-attempt limits, and the app-client secret held server-side so callers cannot call Cognito directly with it.';
@@ -67,12 +69,6 @@ export function nagAcknowledgements(config: PasswordResetConfig): readonly NagAc
         ]
       : []),
     {
-      id: 'AwsSolutions-SMG4',
-      paths: ['ClientSecret'],
-      reason:
-        'The secret is a Cognito app-client secret, which Secrets Manager cannot rotate by itself: it is rotated with Cognito’s two-secret model (AddUserPoolClientSecret, update the secret with the new clientSecret and the old one as previousClientSecret, then DeleteUserPoolClientSecret), documented in README.md (Deploy); the functions accept both secrets during the overlap.',
-    },
-    {
       id: 'AwsSolutions-IAM5[Resource::*]',
       paths: FUNCTIONS.map((fn) => `${fn}Role`),
       reason:
@@ -91,28 +87,10 @@ export function nagAcknowledgements(config: PasswordResetConfig): readonly NagAc
         'Log streams of the API Gateway execution log groups, which API Gateway names itself; see the log-group finding of this role.',
     },
     {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      paths: [CUSTOM_RESOURCE_PROVIDER_ID],
-      reason:
-        'CDK’s AwsCustomResource provider that reads the generated client secret (cognito-idp:DescribeUserPoolClient on this pool only) at deploy time, so that it never appears in the template or the logs (aws-cdk-lib >= 2.187). Its managed policy only lets it write its own logs.',
-    },
-    {
-      id: 'Serverless-LambdaDefaultMemorySize',
-      paths: [CUSTOM_RESOURCE_PROVIDER_ID],
-      reason:
-        'CDK’s deploy-time AwsCustomResource provider (one DescribeUserPoolClient call per deployment), not part of any request path.',
-    },
-    {
-      id: 'Serverless-LambdaTracing',
-      paths: [CUSTOM_RESOURCE_PROVIDER_ID],
-      reason:
-        'CDK’s deploy-time AwsCustomResource provider (one DescribeUserPoolClient call per deployment), not part of any request path.',
-    },
-    {
       id: 'Serverless-LambdaDLQ',
-      paths: [...FUNCTIONS, CUSTOM_RESOURCE_PROVIDER_ID],
+      paths: FUNCTIONS,
       reason:
-        'Invoked synchronously only (API Gateway proxy, the Cognito trigger, CloudFormation custom resource): the caller receives every failure, and a dead-letter queue applies to asynchronous invocations only. Failures are alarmed (Errors, Problem INTERNAL, trigger effect metrics).',
+        'Invoked synchronously only (API Gateway proxy, the Cognito trigger, Secrets Manager rotation steps): the caller receives every failure, and a dead-letter queue applies to asynchronous invocations only. Failures are alarmed (Errors, Problem INTERNAL, trigger effect metrics; a failed rotation step is the rotation function’s Errors alarm, and Secrets Manager retries the rotation).',
     },
     {
       id: 'Serverless-EventBusDLQ',
@@ -144,7 +122,7 @@ export interface AcknowledgedParts {
 /**
  * Records every acknowledgement on its construct, under the `PasswordReset` it belongs to, so
  * the acknowledgements travel with the construct into any app. Paths are the flat stack's (the
- * box constructs skipped); CDK's custom-resource provider is the stack's singleton.
+ * box constructs skipped).
  *
  * @example
  * acknowledgeNagFindings(passwordReset, config, { createdPool: true, accountLoggingRole: true });
@@ -167,10 +145,7 @@ export function acknowledgeNagFindings(
 }
 
 function findConstruct(root: IConstruct, path: string): IConstruct {
-  const found =
-    path === CUSTOM_RESOURCE_PROVIDER_ID
-      ? Stack.of(root).node.tryFindChild(path)
-      : findByFlatPath(root, path);
+  const found = findByFlatPath(root, path);
   if (found === undefined) {
     throw new Error(`cdk-nag acknowledgement for a construct that does not exist: ${path}`);
   }

@@ -28,6 +28,7 @@ import type { DeployedFunction } from './lambda-function';
 import { markTransparent } from './logical-ids';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { ResetApi } from './rest-api';
+import { ClientSecretRotation } from './secret-rotation';
 import type { FunctionName } from './settings';
 import { DEFAULT_BUNDLE_DIR } from './settings';
 import { poolPasswordPolicy, ResetUserPool } from './user-pool';
@@ -77,6 +78,11 @@ export interface PasswordResetOptions {
   readonly confirmMinResponseMs?: number;
   /** Access and ID token lifetime of the service's app client, in minutes (5-1440). @default 15 */
   readonly tokenValidityMinutes?: number;
+  /**
+   * Days between automatic rotations of the app-client secret (1-1000); `0` switches the
+   * schedule off (`aws secretsmanager rotate-secret` still rotates at once). @default 90
+   */
+  readonly secretRotationDays?: number;
   /** Requests per account and operation in one window (0 switches the limit off). @default 10 */
   readonly attemptLimit?: number;
   /** The attempt limit's window in seconds (60-86400). @default 900 */
@@ -173,6 +179,14 @@ export class PasswordReset extends Construct {
     });
     this.userPoolClient = client.userPoolClient;
     this.clientSecret = client.clientSecret;
+    // λ rotate-client-secret: the secret's value, first and every rotation after
+    const rotation = new ClientSecretRotation(this, 'SecretRotation', {
+      config,
+      bundleDir,
+      userPool: this.userPool,
+      userPoolClient: this.userPoolClient,
+      clientSecret: this.clientSecret,
+    }).rotation;
 
     // λ forgot-password, λ confirm-forgot-password
     const apiFunctions = new ApiFunctions(this, 'ApiFunctions', {
@@ -209,6 +223,7 @@ export class PasswordReset extends Construct {
       'forgot-password': apiFunctions.forgot,
       'confirm-forgot-password': apiFunctions.confirm,
       'post-confirmation': afterReset.trigger,
+      'rotate-client-secret': rotation,
     };
 
     this.alarmTopic = new ResetAlarms(this, 'Alarms', {
@@ -217,6 +232,7 @@ export class PasswordReset extends Construct {
         'forgot-password': apiFunctions.forgot.fn,
         'confirm-forgot-password': apiFunctions.confirm.fn,
         'post-confirmation': afterReset.trigger.fn,
+        'rotate-client-secret': rotation.fn,
       },
       config,
     }).topic;

@@ -12,6 +12,7 @@ export const FUNCTION_NAMES = [
   'forgot-password',
   'confirm-forgot-password',
   'post-confirmation',
+  'rotate-client-secret',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -38,6 +39,8 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   'forgot-password': 10,
   'confirm-forgot-password': 10,
   'post-confirmation': 5,
+  // Four steps of a few Cognito and Secrets Manager calls each; Secrets Manager allows a step far longer.
+  'rotate-client-secret': 30,
 };
 
 /** Source and detail type of the trigger's event (contract section 4). */

@@ -8,11 +8,15 @@
  * - the pool's minimum password length is enforced;
  * - disabled users cannot sign in; a wrong password is `NotAuthorizedException`;
  * - `AdminUserGlobalSignOut` is recorded, and refresh tokens issued before it are refused;
+ * - an app client holds one or two live secrets (`AddUserPoolClientSecret`,
+ *   `ListUserPoolClientSecrets`, `DeleteUserPoolClientSecret`, see client-secrets.ts) and a hash
+ *   made with either is accepted;
  * - every other call (admin calls included) passes through unchanged.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { keepNewest, keepNewestKeys, RECORD_CAP, TOKEN_CAP } from './bounded';
+import { ClientSecretError, ClientSecretStore } from './client-secrets';
 import type { CognitoEmulator, EmulatedUser } from './cognito-emulator';
 import {
   AWS_JSON_CONTENT_TYPE,
@@ -25,7 +29,6 @@ import {
   stringField,
 } from './http-util';
 import { maskEmail } from './mask';
-import { secretHashMatches } from './secret-hash';
 
 /** One recorded `AdminUserGlobalSignOut`. */
 export interface SignOutRecord {
@@ -85,6 +88,7 @@ export class CognitoFront {
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly listeners: ((record: SignOutRecord) => void)[] = [];
   private readonly triggerFailures: { key: string; at: number; message: string }[] = [];
+  private readonly clientSecrets = new ClientSecretStore();
 
   constructor(private readonly emulator: CognitoEmulator) {}
 
@@ -147,7 +151,8 @@ export class CognitoFront {
         sendAwsResult(response, answer);
       }
     } catch (error) {
-      if (error instanceof CognitoError) sendAwsError(response, error.type, error.message);
+      if (error instanceof CognitoError || error instanceof ClientSecretError)
+        sendAwsError(response, error.type, error.message);
       else sendAwsError(response, 'InternalErrorException', 'Local Cognito front failed.', 500);
     }
   }
@@ -170,6 +175,10 @@ export class CognitoFront {
         return this.initiateAuth(body, forward);
       case 'AdminUserGlobalSignOut':
         return this.adminUserGlobalSignOut(body);
+      case 'AddUserPoolClientSecret':
+      case 'ListUserPoolClientSecrets':
+      case 'DeleteUserPoolClientSecret':
+        return this.clientSecretOperation(operation, body);
       case 'RespondToAuthChallenge': {
         const clientId = stringField(body, 'ClientId') ?? '';
         const responses = (body.ChallengeResponses ?? {}) as Record<string, unknown>;
@@ -216,7 +225,7 @@ export class CognitoFront {
           `Client ${clientId} is configured for secret but secret was not received`,
         );
       }
-      if (!secretHashMatches(secretHash, username, clientId, client.ClientSecret)) {
+      if (!this.clientSecrets.matches(clientId, client.ClientSecret, username, secretHash)) {
         throw new CognitoError(
           'NotAuthorizedException',
           `Unable to verify secret hash for client ${clientId}`,
@@ -224,6 +233,42 @@ export class CognitoFront {
       }
     }
     return client.UserPoolId;
+  }
+
+  /** The two-secret API on the client the emulator knows (its pool must match). */
+  private async clientSecretOperation(
+    operation: string,
+    body: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    const clientId = stringField(body, 'ClientId') ?? '';
+    const client = await this.emulator.client(clientId);
+    if (!client || client.UserPoolId !== stringField(body, 'UserPoolId')) {
+      throw new CognitoError(
+        'ResourceNotFoundException',
+        `User pool client ${clientId} does not exist.`,
+      );
+    }
+    const describe = (s: { id: string; createdAt: Date }) => ({
+      ClientSecretId: s.id,
+      ClientSecretCreateDate: s.createdAt.getTime() / 1000,
+    });
+    if (operation === 'AddUserPoolClientSecret') {
+      const added = this.clientSecrets.add(
+        clientId,
+        client.ClientSecret,
+        stringField(body, 'ClientSecret'),
+      );
+      return { ClientSecretDescriptor: { ...describe(added), ClientSecretValue: added.value } };
+    }
+    if (operation === 'DeleteUserPoolClientSecret') {
+      this.clientSecrets.delete(
+        clientId,
+        client.ClientSecret,
+        stringField(body, 'ClientSecretId') ?? '',
+      );
+      return {};
+    }
+    return { ClientSecrets: this.clientSecrets.live(clientId, client.ClientSecret).map(describe) };
   }
 
   private async forgotPassword(

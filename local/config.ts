@@ -28,6 +28,10 @@ export interface StackConfig {
   /** The per-account attempt limit and its window (`0` switches the limit off). */
   readonly attemptLimit: string;
   readonly attemptWindowSeconds: string;
+  /** The rotation function's MIN_CURRENT_AGE_SECONDS (how old AWSCURRENT must be before rotation deletes the secret before it). */
+  readonly rotationMinCurrentAgeSeconds: string;
+  /** The API functions' CLIENT_SECRET_CACHE_SECONDS. */
+  readonly secretCacheSeconds: string;
   /** Where the handlers are loaded from: `<dir>/<function>/index.ts` (or `index.mjs`). */
   readonly lambdaDir: string;
   /** API Gateway's per-method stage throttling; `undefined` when switched off. */
@@ -56,6 +60,9 @@ Environment:
   CONFIRM_MIN_RESPONSE_MS=400 the confirm timing floor (0 switches it off)
   ATTEMPT_LIMIT=10            requests per account and operation in a window (0: off)
   ATTEMPT_WINDOW_SECONDS=900  the attempt limit's window
+  CLIENT_SECRET_CACHE_SECONDS=300  how long the functions keep the client secret
+  ROTATION_MIN_CURRENT_AGE_SECONDS=600  how long a client secret must have been AWSCURRENT
+                              before rotation deletes the one before it (default: twice the cache)
   THROTTLE_RATE_LIMIT=10      API Gateway stage throttling per method, requests/s (cdk.json
   THROTTLE_BURST_LIMIT=20     context throttleRateLimit/throttleBurstLimit; 0 switches it off)
   LAMBDA_DIR=lambda    handler directory (for trying other handler code against the stack)`;
@@ -110,6 +117,12 @@ export function parseStackConfig(
   const confirmFloor = milliseconds(env, 'CONFIRM_MIN_RESPONSE_MS', '400');
   const attemptLimit = wholeNumber(env, 'ATTEMPT_LIMIT', '10');
   const attemptWindowSeconds = wholeNumber(env, 'ATTEMPT_WINDOW_SECONDS', '900');
+  const secretCacheSeconds = wholeNumber(env, 'CLIENT_SECRET_CACHE_SECONDS', '300');
+  const rotationMinCurrentAgeSeconds = wholeNumber(
+    env,
+    'ROTATION_MIN_CURRENT_AGE_SECONDS',
+    String(2 * Number(secretCacheSeconds)),
+  );
   const origins = (env.ALLOWED_ORIGINS ?? '')
     .split(',')
     .map((origin) => origin.trim())
@@ -146,6 +159,8 @@ export function parseStackConfig(
     confirmMinResponseMs: confirmFloor,
     attemptLimit,
     attemptWindowSeconds,
+    rotationMinCurrentAgeSeconds,
+    secretCacheSeconds,
     lambdaDir: resolve(cwd, env.LAMBDA_DIR || (flags.has('--bundles') ? 'dist/lambda' : 'lambda')),
     throttle: rateLimit === 0 || burstLimit === 0 ? undefined : { rateLimit, burstLimit },
   };

@@ -14,6 +14,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
+  ListUserPoolClientSecretsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 
 /** What seeding leaves behind (kept in `seed.json` so `--keep` can reuse it). */
@@ -136,4 +137,16 @@ export async function clientSecretOf(
     .send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }))
     .catch(() => undefined);
   return answer?.UserPoolClient?.ClientSecret;
+}
+
+/** The id of the client's first live secret (the front's `ListUserPoolClientSecrets`). */
+export async function clientSecretIdOf(
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  clientId: string,
+): Promise<string | undefined> {
+  const answer = await cognito.send(
+    new ListUserPoolClientSecretsCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+  );
+  return answer.ClientSecrets?.[0]?.ClientSecretId;
 }

@@ -23,6 +23,7 @@ import type { LambdaFunction } from './lambda-function';
 import { handleInvoke, type InvokeObserver, isInvokeRequest } from './lambda-invoke';
 import type { MailboxEntry } from './mailbox';
 import type { MemoryReport } from './memory-report';
+import { type LocalRotation, ROTATION_STEPS, type RotationStep } from './secret-rotation';
 import type { LocalSecretsManager } from './secrets-manager';
 
 /** Paths of the inspection views. */
@@ -31,11 +32,14 @@ export const VIEW_PATHS = {
   events: '/events',
   signOuts: '/sign-outs',
   memory: '/memory',
+  /** `GET`: every rotation of the client secret and its outcome; `POST {step, operation}` (or `{}`) sets the test fault. */
+  rotations: '/rotations',
 } as const;
 
 /** The parts the endpoint serves. */
 export interface ServicesOptions {
   readonly secrets: LocalSecretsManager;
+  readonly rotation: LocalRotation;
   readonly attempts: LocalAttemptsTable;
   readonly bus: LocalEventBus;
   readonly front: CognitoFront;
@@ -70,6 +74,9 @@ export function createServicesEndpoint(options: ServicesOptions) {
       case VIEW_PATHS.memory:
         sendJson(response, 200, await options.memory());
         return true;
+      case VIEW_PATHS.rotations:
+        sendJson(response, 200, options.rotation.history());
+        return true;
       default:
         return false;
     }
@@ -80,6 +87,10 @@ export function createServicesEndpoint(options: ServicesOptions) {
       const url = requestTarget(request.url);
       if (url && request.method === 'GET' && (await view(url, response))) return;
       const body = await readBody(request, MAX_BODY);
+      if (url?.path === VIEW_PATHS.rotations && request.method === 'POST') {
+        setRotationFault(options.rotation, body, response);
+        return;
+      }
       if (url && isInvokeRequest(request.method, url.path)) {
         await handleInvoke(request, body, response, options.functions, options.onInvoked);
         return;
@@ -111,4 +122,29 @@ export function createServicesEndpoint(options: ServicesOptions) {
       });
     }
   };
+}
+
+/** `POST /rotations`: `{"step": ..., "operation": ...}` sets the rotation fault, `{}` clears it. */
+function setRotationFault(rotation: LocalRotation, body: Buffer, response: ServerResponse): void {
+  const parsed = parseJsonObject(body);
+  const { step, operation } = (parsed ?? {}) as { step?: unknown; operation?: unknown };
+  if (parsed && step === undefined && operation === undefined) {
+    rotation.setFault(undefined);
+    sendJson(response, 200, { fault: null });
+    return;
+  }
+  if (
+    typeof step !== 'string' ||
+    !(ROTATION_STEPS as readonly string[]).includes(step) ||
+    typeof operation !== 'string' ||
+    operation === ''
+  ) {
+    sendJson(response, 400, {
+      message: `Give {"step": one of ${ROTATION_STEPS.join(', ')}, "operation": a Secrets Manager operation}, or {} to clear`,
+    });
+    return;
+  }
+  const fault = { step: step as RotationStep, operation };
+  rotation.setFault(fault);
+  sendJson(response, 200, { fault });
 }

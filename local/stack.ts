@@ -7,6 +7,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createApiGateway } from './api-gateway';
 import { ATTEMPTS_TABLE_NAME, LocalAttemptsTable } from './attempts-table';
 import { createClientPage } from './client-page';
@@ -19,8 +20,10 @@ import { closeServer, LOOPBACK, listenOnLoopback } from './listen';
 import { mailboxFor } from './mailbox';
 import { memoryReport } from './memory-report';
 import { awsFailure, pageFailure, pendingServer, problemFailure } from './part-server';
+import { LocalRotation } from './secret-rotation';
 import { LocalSecretsManager } from './secrets-manager';
 import {
+  clientSecretIdOf,
   clientSecretOf,
   ensureUser,
   localCognitoClient,
@@ -55,6 +58,13 @@ export interface StackOptions {
   /** The per-account attempt limit (`0`: off) and its window in seconds. */
   readonly attemptLimit: string;
   readonly attemptWindowSeconds: string;
+  /**
+   * How long a secret must have been AWSCURRENT before rotation deletes the one before it
+   * (the rotation function's `MIN_CURRENT_AGE_SECONDS`; AWS default 600).
+   */
+  readonly rotationMinCurrentAgeSeconds: string;
+  /** The API functions' CLIENT_SECRET_CACHE_SECONDS. */
+  readonly secretCacheSeconds: string;
   /** API Gateway's per-method stage throttling; `undefined` switches it off. */
   readonly throttle: ThrottleLimits | undefined;
   readonly debug: boolean;
@@ -93,6 +103,8 @@ export const EVENT_BUS_NAME = 'password-reset-local';
 export const NOTIFICATION_FROM = 'security@example.com';
 const API_TIMEOUT_MS = 10_000;
 const TRIGGER_TIMEOUT_MS = 5_000;
+/** The deployed rotation function's timeout (infra/settings.ts). */
+const ROTATION_TIMEOUT_MS = 30_000;
 
 /** Starts the whole local stack; rejects (having stopped what it started) if any part fails. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
@@ -187,9 +199,12 @@ async function start(
   const { seed, reused } = await seedOrReuse(options, cognitoUrl, seedPath);
   const admin = localCognitoClient(cognitoUrl, REGION);
   const secret = await clientSecretOf(admin, seed.userPoolId, seed.clientId);
+  // The value as rotation writes it: the secret and its Cognito id, so that rotation knows which
+  // of the client's two secrets the functions use.
+  const secretId = await clientSecretIdOf(admin, seed.userPoolId, seed.clientId);
   admin.destroy();
   if (!secret) throw new Error('the local app client has no secret');
-  secrets.put(SECRET_NAME, JSON.stringify({ clientSecret: secret }));
+  secrets.put(SECRET_NAME, JSON.stringify({ clientSecret: secret, clientSecretId: secretId }));
 
   const commonEnvironment = {
     AWS_REGION: REGION,
@@ -215,6 +230,7 @@ async function start(
     ATTEMPTS_TABLE_NAME: ATTEMPTS_TABLE_NAME,
     ATTEMPT_LIMIT: options.attemptLimit,
     ATTEMPT_WINDOW_SECONDS: options.attemptWindowSeconds,
+    CLIENT_SECRET_CACHE_SECONDS: options.secretCacheSeconds,
   };
   // The newest mail already reported (by identity: the store drops its oldest entries).
   let lastSeen = ses.emails().at(-1);
@@ -255,7 +271,23 @@ async function start(
     NOTIFICATION_FROM,
     REVOKE_SESSIONS: 'true',
   });
-  for (const fn of [forgot, confirm, trigger]) cleanups.push(() => fn.stop());
+  const rotator = lambda('rotate-client-secret', ROTATION_TIMEOUT_MS, {
+    ...commonEnvironment,
+    USER_POOL_ID: seed.userPoolId,
+    CLIENT_ID: seed.clientId,
+    MIN_CURRENT_AGE_SECONDS: options.rotationMinCurrentAgeSeconds,
+  });
+  const lambdaClient = new LambdaClient({
+    region: REGION,
+    endpoint: servicesUrl,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // One attempt per step, as Secrets Manager invokes (it retries the rotation, not the call).
+    maxAttempts: 1,
+  });
+  cleanups.push(() => lambdaClient.destroy());
+  const rotation = new LocalRotation(lambdaClient, 'rotate-client-secret', log);
+  secrets.rotateWith(rotation);
+  for (const fn of [forgot, confirm, trigger, rotator]) cleanups.push(() => fn.stop());
   await Promise.all([forgot.warm(), confirm.warm(), trigger.warm()]);
 
   front.onSignOut((record) => log(`[sign-out] all sessions of user ${record.username} revoked`));
@@ -272,10 +304,12 @@ async function start(
     ['forgot-password', forgot],
     ['confirm-forgot-password', confirm],
     ['post-confirmation', trigger],
+    ['rotate-client-secret', rotator],
   ]);
   services.attach(
     createServicesEndpoint({
       secrets,
+      rotation,
       attempts: new LocalAttemptsTable(),
       bus,
       front,

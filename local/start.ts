@@ -79,6 +79,8 @@ async function main(): Promise<void> {
     confirmMinResponseMs: config.confirmMinResponseMs,
     attemptLimit: config.attemptLimit,
     attemptWindowSeconds: config.attemptWindowSeconds,
+    rotationMinCurrentAgeSeconds: config.rotationMinCurrentAgeSeconds,
+    secretCacheSeconds: config.secretCacheSeconds,
     throttle: config.throttle,
     debug: config.debug,
     log,

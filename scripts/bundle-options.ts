@@ -7,6 +7,7 @@ export const FUNCTIONS = [
   'forgot-password',
   'confirm-forgot-password',
   'post-confirmation',
+  'rotate-client-secret',
 ] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 

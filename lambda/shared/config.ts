@@ -4,6 +4,7 @@
  * with an opaque runtime error, whereas a handler that knows its configuration is incomplete
  * answers `INTERNAL`, logs why and trips the alarm.
  */
+import { DEFAULT_SECRET_TTL_MS } from './client-secret';
 import { type PasswordPolicySetting, parsePasswordPolicy } from './password-policy';
 
 export interface HandlerConfig {
@@ -16,6 +17,12 @@ export interface HandlerConfig {
   readonly confirmMinResponseMs: number;
   /** The pool's password policy (`PASSWORD_POLICY`), checked by confirm before Cognito is. */
   readonly passwordPolicy: PasswordPolicySetting;
+  /**
+   * How long a container keeps the client secret before it reads it again
+   * (`CLIENT_SECRET_CACHE_SECONDS`, 1-3600, default 300). Rotation deletes a replaced secret only
+   * after twice this (its `MIN_CURRENT_AGE_SECONDS`), so no container can still be using it.
+   */
+  readonly secretCacheMs: number;
 }
 
 /** Default timing floor of forgot answers (contract section 3). */
@@ -42,7 +49,24 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
       DEFAULT_CONFIRM_MIN_RESPONSE_MS,
     ),
     passwordPolicy: parsePasswordPolicy(env.PASSWORD_POLICY),
+    secretCacheMs: parseSecretCacheSeconds(env.CLIENT_SECRET_CACHE_SECONDS) * 1000,
   };
+}
+
+/** Default of `CLIENT_SECRET_CACHE_SECONDS`: the cache's own default period. */
+export const DEFAULT_SECRET_CACHE_SECONDS = DEFAULT_SECRET_TTL_MS / 1000;
+
+/**
+ * A whole number of seconds from 1 to 3600; anything else is the default (a typo must not turn
+ * the cache off and put Secrets Manager in every request's path).
+ *
+ * @example
+ * parseSecretCacheSeconds('60') // 60
+ * parseSecretCacheSeconds('0') // 300
+ */
+export function parseSecretCacheSeconds(value: string | undefined): number {
+  const seconds = value !== undefined && /^\d{1,4}$/.test(value) ? Number(value) : Number.NaN;
+  return seconds >= 1 && seconds <= 3_600 ? seconds : DEFAULT_SECRET_CACHE_SECONDS;
 }
 
 /**

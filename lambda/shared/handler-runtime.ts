@@ -70,6 +70,7 @@ export function createHandlerRuntime(service: ServiceName): HandlerRuntime {
   const secrets = new ClientSecretCache({
     fetch,
     prefetched,
+    ttlMs: config.secretCacheMs,
     onStaleServed: (upstream) =>
       logger.warn('Secrets Manager failed; serving the cached client secret', { upstream }),
   });

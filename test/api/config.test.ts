@@ -1,6 +1,11 @@
 /** Contract section 5's environment, read once per container. */
 import { describe, expect, it } from 'vitest';
-import { parseMinResponseMs, parseOrigins, readHandlerConfig } from '../../lambda/shared/config';
+import {
+  parseMinResponseMs,
+  parseOrigins,
+  parseSecretCacheSeconds,
+  readHandlerConfig,
+} from '../../lambda/shared/config';
 
 describe('FORGOT_MIN_RESPONSE_MS', () => {
   it.each([
@@ -38,6 +43,7 @@ describe('readHandlerConfig', () => {
       minResponseMs: 400,
       confirmMinResponseMs: 400,
       passwordPolicy: { kind: 'unset' },
+      secretCacheMs: 300_000,
     });
   });
 
@@ -48,5 +54,24 @@ describe('readHandlerConfig', () => {
     });
     expect(readHandlerConfig({ CONFIRM_MIN_RESPONSE_MS: 'fast' }).confirmMinResponseMs).toBe(400);
     expect(readHandlerConfig({ CONFIRM_MIN_RESPONSE_MS: '0' }).confirmMinResponseMs).toBe(0);
+  });
+});
+
+describe('CLIENT_SECRET_CACHE_SECONDS', () => {
+  it.each([
+    [undefined, 300],
+    ['60', 60],
+    ['1', 1],
+    ['3600', 3_600],
+    ['0', 300],
+    ['3601', 300],
+    ['-5', 300],
+    ['1.5', 300],
+    ['soon', 300],
+  ])('%s -> %i s (anything but 1-3600 whole seconds is the default)', (value, seconds) => {
+    expect(parseSecretCacheSeconds(value)).toBe(seconds);
+    expect(readHandlerConfig({ CLIENT_SECRET_CACHE_SECONDS: value }).secretCacheMs).toBe(
+      seconds * 1000,
+    );
   });
 });

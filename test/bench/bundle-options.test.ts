@@ -47,7 +47,12 @@ describe('bundleOptions', () => {
     expect(readFileSync(bundle, 'utf8')).toMatch(/\("node:http"\)/);
   });
 
-  it('names the three deployed functions', () => {
-    expect(FUNCTIONS).toEqual(['forgot-password', 'confirm-forgot-password', 'post-confirmation']);
+  it('names the four deployed functions', () => {
+    expect(FUNCTIONS).toEqual([
+      'forgot-password',
+      'confirm-forgot-password',
+      'post-confirmation',
+      'rotate-client-secret',
+    ]);
   });
 });

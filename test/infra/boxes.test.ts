@@ -196,11 +196,12 @@ describe('ResetAlarms', () => {
         'forgot-password': fn(s, 'F'),
         'confirm-forgot-password': fn(s, 'C'),
         'post-confirmation': fn(s, 'P'),
+        'rotate-client-secret': fn(s, 'R'),
       },
       config,
     });
     const template = Template.fromStack(s);
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 23);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 26);
   });
 });

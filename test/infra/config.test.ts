@@ -54,6 +54,7 @@ describe('defaults', () => {
       forgotMinResponseMs: 400,
       confirmMinResponseMs: 400,
       tokenValidityMinutes: 15,
+      secretRotationDays: 90,
       attemptLimit: 10,
       attemptWindowSeconds: 900,
       logRetentionDays: 90,

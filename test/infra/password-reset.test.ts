@@ -214,8 +214,63 @@ describe("the account's API Gateway CloudWatch role", () => {
   });
 });
 
+describe('the client secret rotation, in every pool mode', () => {
+  const modes: [string, (stack: Stack) => cognito.IUserPool | undefined][] = [
+    ['a pool it creates', () => undefined],
+    ['a UserPool of the app', (stack) => new cognito.UserPool(stack, 'Pool')],
+    [
+      'an imported pool',
+      (stack) => cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_Imported1'),
+    ],
+  ];
+  it.each(modes)('%s: rotates every 90 days, on that pool only', (_mode, poolOf) => {
+    const stack = userStack();
+    const pool = poolOf(stack);
+    const service = new PasswordReset(stack, 'Reset', {
+      senderAddress: SENDER,
+      ...(pool ? { userPool: pool } : {}),
+    });
+    const template = Template.fromStack(stack);
+    const rotation = service.functions['rotate-client-secret'];
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: idOf(stack, service.clientSecret) },
+      RotationLambdaARN: { 'Fn::GetAtt': [idOf(stack, rotation.fn), 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(90 days)' },
+    });
+    const poolArn = stack.resolve(service.userPool.userPoolArn);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: idOf(stack, rotation.role) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: [
+              'cognito-idp:ListUserPoolClientSecrets',
+              'cognito-idp:AddUserPoolClientSecret',
+              'cognito-idp:DeleteUserPoolClientSecret',
+            ],
+            Resource: poolArn,
+          }),
+        ]),
+      },
+    });
+    expect(environmentOf(template, idOf(stack, rotation.fn))).toMatchObject({
+      USER_POOL_ID: stack.resolve(service.userPool.userPoolId),
+      CLIENT_ID: stack.resolve(service.userPoolClient.userPoolClientId),
+    });
+  });
+
+  it('secretRotationDays 0: no schedule rules, the rotation function still attached', () => {
+    const stack = userStack();
+    new PasswordReset(stack, 'Reset', { senderAddress: SENDER, secretRotationDays: 0 });
+    Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: Match.absent(),
+      RotationLambdaARN: Match.anyValue(),
+    });
+  });
+});
+
 describe('two services in one stack', () => {
-  it('synthesize side by side, sharing CDK secret-reader provider and its log group', () => {
+  it('synthesize side by side, each client with its own secret and rotation', () => {
     const stack = userStack();
     const first = new PasswordReset(stack, 'ResetA', { senderAddress: SENDER });
     const second = new PasswordReset(stack, 'ResetB', {
@@ -227,6 +282,8 @@ describe('two services in one stack', () => {
     template.resourceCountIs('AWS::Cognito::UserPool', 1);
     template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
     template.resourceCountIs('AWS::ApiGateway::RestApi', 2);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 2);
     expect(second.eventBus).not.toBe(first.eventBus);
   });
 });

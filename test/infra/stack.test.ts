@@ -186,25 +186,79 @@ describe('app client', () => {
 });
 
 describe('client secret', () => {
-  it('holds {"clientSecret"} read from the client at deploy time, never in the template', () => {
-    const [, describe] = onlyResource(template, 'Custom::DescribeCognitoUserPoolClient');
-    template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      SecretString: {
-        'Fn::Join': [
-          '',
-          [
-            '{"clientSecret":"',
-            { 'Fn::GetAtt': [Match.anyValue(), 'UserPoolClient.ClientSecret'] },
-            '"}',
-          ],
-        ],
-      },
-      GenerateSecretString: Match.absent(),
+  it('starts as a generated placeholder: no value of the client in the template', () => {
+    const [, secret] = onlyResource(template, 'AWS::SecretsManager::Secret');
+    expect(secret.Properties?.SecretString).toBeUndefined();
+    expect(secret.Properties?.GenerateSecretString).toEqual({
+      SecretStringTemplate: JSON.stringify({ placeholder: 'written by the first rotation' }),
+      GenerateStringKey: 'unused',
     });
-    // The custom resource reading the secret must not log Cognito's answer.
-    expect(String(JSON.stringify(describe.Properties?.Create))).toContain(
-      '\\"logApiResponseData\\":false',
+  });
+
+  it('is never written by a deployment: no custom resource, and only the rotation function may put a value', () => {
+    const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+    expect(Object.values(resources).filter((r) => r.Type.startsWith('Custom::'))).toEqual([]);
+    expect(resourcesOfType(template, 'AWS::CloudFormation::CustomResource')).toEqual({});
+    const writers = Object.keys(resourcesOfType(template, 'AWS::IAM::Role')).filter((role) =>
+      grantsOfRole(template, role).some((grant) =>
+        grant.actions.some((action) =>
+          /^secretsmanager:(PutSecretValue|UpdateSecret|UpdateSecretVersionStage|\*)$/.test(action),
+        ),
+      ),
     );
+    expect(writers).toEqual([id(stack.functions['rotate-client-secret'].role)]);
+  });
+
+  it('rotates at once on creation and every 90 days by default', () => {
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: id(stack.clientSecret) },
+      RotationLambdaARN: {
+        'Fn::GetAtt': [id(stack.functions['rotate-client-secret'].fn), 'Arn'],
+      },
+      RotationRules: { ScheduleExpression: 'rate(90 days)' },
+      RotateImmediatelyOnUpdate: true,
+    });
+  });
+
+  it.each([
+    [0, Match.absent()],
+    ['off', Match.absent()],
+    [30, { ScheduleExpression: 'rate(30 days)' }],
+  ] as const)('secretRotationDays %s: schedule %o', (days, rules) => {
+    const other = synthesize({ secretRotationDays: days });
+    other.template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: rules,
+      RotateImmediatelyOnUpdate: true,
+    });
+  });
+
+  it('lets the rotation function touch this secret and this pool only', () => {
+    const rotation = stack.functions['rotate-client-secret'];
+    const grants = grantsOfRole(template, id(rotation.role));
+    const secretRef = { Ref: id(stack.clientSecret) };
+    const poolArn = { 'Fn::GetAtt': [id(stack.userPool), 'Arn'] };
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        {
+          effect: 'Allow',
+          actions: [
+            'cognito-idp:AddUserPoolClientSecret',
+            'cognito-idp:DeleteUserPoolClientSecret',
+            'cognito-idp:ListUserPoolClientSecrets',
+          ],
+          resources: [poolArn],
+        },
+      ]),
+    );
+    for (const grant of grants) {
+      if (grant.actions.some((a) => a.startsWith('secretsmanager:'))) {
+        expect(grant.resources, grant.actions.join()).toEqual([secretRef]);
+      }
+    }
+    expect(environmentOf(template, id(rotation.fn))).toMatchObject({
+      USER_POOL_ID: { Ref: id(stack.userPool) },
+      CLIENT_ID: { Ref: id(stack.userPoolClient) },
+    });
   });
 });
 
