@@ -151,6 +151,12 @@ export function createAlarms(
       `The post-confirmation trigger reported ${metricName}: a completed reset lacks that effect.`,
     );
   }
+  alarm(
+    'CustomMessageFallbackAlarm',
+    handlerMetric('MessageFallback', { service: 'custom-message' }),
+    1,
+    'The custom-message trigger sent the plain code email instead of the localized one with the link (a configuration or texts fault, or a message over a Cognito limit); resets still work. See its logs for the reason.',
+  );
   for (const name of FUNCTION_NAMES) {
     const fn = functions[name];
     const id = pascal(name);

@@ -29,6 +29,7 @@ const FUNCTIONS = [
   'ConfirmForgotPassword',
   'PostConfirmation',
   'RotateClientSecret',
+  'CustomMessage',
 ];
 
 const PUBLIC_BY_DESIGN =

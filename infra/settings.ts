@@ -13,6 +13,7 @@ export const FUNCTION_NAMES = [
   'confirm-forgot-password',
   'post-confirmation',
   'rotate-client-secret',
+  'custom-message',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -41,6 +42,9 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   'post-confirmation': 5,
   // Four steps of a few Cognito and Secrets Manager calls each; Secrets Manager allows a step far longer.
   'rotate-client-secret': 30,
+  // Cognito waits 5 s for a CustomMessage trigger and fails the ForgotPassword after that; the
+  // trigger does no I/O (pure composition, measured in milliseconds), so 5 s is only a ceiling.
+  'custom-message': 5,
 };
 
 /** Source and detail type of the trigger's event (contract section 4). */

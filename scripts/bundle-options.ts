@@ -8,6 +8,7 @@ export const FUNCTIONS = [
   'confirm-forgot-password',
   'post-confirmation',
   'rotate-client-secret',
+  'custom-message',
 ] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 

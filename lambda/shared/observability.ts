@@ -15,7 +15,11 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 export const METRICS_NAMESPACE = 'CognitoPasswordReset';
 
 /** The `service` dimension value of each function (contract section 5). */
-export type ServiceName = 'forgot-password' | 'confirm-forgot-password' | 'post-confirmation';
+export type ServiceName =
+  | 'forgot-password'
+  | 'confirm-forgot-password'
+  | 'post-confirmation'
+  | 'custom-message';
 
 export interface Observability {
   readonly logger: Logger;

@@ -24,10 +24,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRICS_NAMESPACE } from '../../infra/password-reset-stack';
 import { apiEvent } from '../support/api-events';
 import { secretString } from '../support/aws-fakes';
-import { type ApiFunctionName, loadApiHandler, loadTriggerHandler } from '../support/handlers';
+import {
+  type ApiFunctionName,
+  loadApiHandler,
+  loadCustomMessageHandler,
+  loadTriggerHandler,
+} from '../support/handlers';
 import { lambdaContext } from '../support/lambda-context';
 import { captureLogs } from '../support/log-capture';
-import { postConfirmationEvent } from '../support/trigger-events';
+import { customMessageEvent, postConfirmationEvent } from '../support/trigger-events';
 import { synthesize } from './synth';
 import { resourcesOfType } from './template-queries';
 
@@ -174,6 +179,12 @@ beforeAll(async () => {
   });
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   await captureEmf(() => trigger(postConfirmationEvent(), lambdaContext({ remainingMs: 5_000 })));
+  // The reset email falling back to the plain message (an environment edited into a bad URL).
+  const customMessage = await loadCustomMessageHandler({ resetPageUrl: 'http://app.example.com' });
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  await captureEmf(() =>
+    customMessage(customMessageEvent(), lambdaContext({ remainingMs: 5_000 })),
+  );
 }, 60_000);
 
 afterAll(() => {
@@ -185,11 +196,12 @@ afterAll(() => {
 });
 
 describe('alarms on the handlers’ metrics', () => {
-  it('exist for INTERNAL, throttling, attempt limits, code guessing, delivery and every trigger effect failure', () => {
+  it('exist for INTERNAL, throttling, attempt limits, code guessing, delivery, every trigger effect failure and the reset email fallback', () => {
     expect(watched.map((metric) => metric.metricName).sort()).toEqual([
       'AttemptLimitUnavailable',
       'AttemptLimitUnavailable',
       'EventPublishFailed',
+      'MessageFallback',
       'NotificationFailed',
       'Problem',
       'Problem',

@@ -196,12 +196,14 @@ describe('ResetAlarms', () => {
         'forgot-password': fn(s, 'F'),
         'confirm-forgot-password': fn(s, 'C'),
         'post-confirmation': fn(s, 'P'),
+        'custom-message': fn(s, 'M'),
         'rotate-client-secret': fn(s, 'R'),
       },
       config,
     });
     const template = Template.fromStack(s);
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 26);
+    // 14 of the metrics, 1 custom-message fallback, 3 per function (5 functions)
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 30);
   });
 });

@@ -81,7 +81,7 @@ describe('logs', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
     for (const group of Object.values(groups)) expect(group.Properties?.RetentionInDays).toBe(90);
     const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       const logGroup = (fn.Properties?.LoggingConfig as { LogGroup?: { Ref: string } } | undefined)
         ?.LogGroup;
@@ -141,6 +141,20 @@ describe('user pool', () => {
       Action: 'lambda:InvokeFunction',
       Principal: 'cognito-idp.amazonaws.com',
       FunctionName: { 'Fn::GetAtt': [id(stack.functions['post-confirmation'].fn), 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [id(stack.userPool), 'Arn'] },
+    });
+  });
+
+  it('runs the custom-message trigger (the reset email), invocable by this pool only', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        CustomMessage: { 'Fn::GetAtt': [id(stack.functions['custom-message'].fn), 'Arn'] },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [id(stack.functions['custom-message'].fn), 'Arn'] },
       SourceArn: { 'Fn::GetAtt': [id(stack.userPool), 'Arn'] },
     });
   });
@@ -302,6 +316,7 @@ describe('timeouts', () => {
     expect(FUNCTION_TIMEOUT_SECONDS['forgot-password']).toBeLessThan(29);
     expect(FUNCTION_TIMEOUT_SECONDS['confirm-forgot-password']).toBeLessThan(29);
     expect(FUNCTION_TIMEOUT_SECONDS['post-confirmation']).toBeLessThanOrEqual(5);
+    expect(FUNCTION_TIMEOUT_SECONDS['custom-message']).toBeLessThanOrEqual(5);
   });
 });
 
@@ -363,6 +378,10 @@ describe('environment (contract section 5)', () => {
       REVOKE_SESSIONS: 'true',
       NOTIFICATION_FROM: TEST_SENDER,
     });
+  });
+
+  it('gives the custom-message trigger its default locale, and nothing it was not configured with', () => {
+    expect(variables('custom-message')).toEqual({ DEFAULT_LOCALE: 'en' });
   });
 
   it('gives the trigger no sender in a sandbox without one', () => {
@@ -434,6 +453,13 @@ describe('IAM: each function may call exactly what it calls, on exactly its reso
           },
         ],
       },
+      xrayGrant,
+    ]);
+  });
+
+  it('custom-message: its logs and X-Ray only (it calls no AWS service)', () => {
+    expect(grantsOfRole(template, id(stack.functions['custom-message'].role))).toEqual([
+      logsGrant('custom-message'),
       xrayGrant,
     ]);
   });
@@ -902,6 +928,7 @@ describe('alarms', () => {
     ['SessionsRevokeFailed', { service: 'post-confirmation' }],
     ['NotificationFailed', { service: 'post-confirmation' }],
     ['EventPublishFailed', { service: 'post-confirmation' }],
+    ['MessageFallback', { service: 'custom-message' }],
   ])('watch CognitoPasswordReset %s with dimensions exactly %j', (metricName, dimensions) => {
     const matching = alarms().filter(
       (alarm) =>
@@ -954,6 +981,6 @@ describe('alarms', () => {
   });
 
   it('contains no other alarm than those above', () => {
-    expect(alarms()).toHaveLength(7 + 6 + 1 + 3 * FUNCTION_NAMES.length);
+    expect(alarms()).toHaveLength(8 + 6 + 1 + 3 * FUNCTION_NAMES.length);
   });
 });

@@ -7,6 +7,7 @@ import type {
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
   Context,
+  CustomMessageTriggerEvent,
   PostConfirmationTriggerEvent,
 } from 'aws-lambda';
 import { vi } from 'vitest';
@@ -123,6 +124,32 @@ export async function loadTriggerHandler(env: TriggerEnv): Promise<TriggerHandle
   vi.resetModules();
   const module = (await import('../../lambda/post-confirmation/index')) as {
     handler: TriggerHandler;
+  };
+  return module.handler;
+}
+
+/** The custom-message trigger's handler. */
+export type CustomMessageHandler = (
+  event: CustomMessageTriggerEvent,
+  context: Context,
+) => Promise<CustomMessageTriggerEvent>;
+
+/** Imports the custom-message trigger into a fresh module graph with its configuration. */
+export async function loadCustomMessageHandler(
+  env: {
+    readonly resetPageUrl?: string | undefined;
+    readonly defaultLocale?: string | undefined;
+    readonly messageTexts?: string | undefined;
+  } = {},
+): Promise<CustomMessageHandler> {
+  stubAwsBaseEnv();
+  setEnv('RESET_PAGE_URL', env.resetPageUrl);
+  setEnv('DEFAULT_LOCALE', env.defaultLocale);
+  setEnv('MESSAGE_TEXTS', env.messageTexts);
+  setEnv('AWS_LAMBDA_FUNCTION_NAME', 'custom-message');
+  vi.resetModules();
+  const module = (await import('../../lambda/custom-message/index')) as {
+    handler: CustomMessageHandler;
   };
   return module.handler;
 }
