@@ -183,6 +183,7 @@ async function start(
     issuerUrl: cognitoUrl,
     lambdaEndpoint: servicesUrl,
     triggerFunctionName: 'post-confirmation',
+    customMessageFunctionName: 'custom-message',
     sesEndpoint: ses.url,
     debug: options.debug,
     onCodeSent: (to) => {
@@ -271,6 +272,12 @@ async function start(
     NOTIFICATION_FROM,
     REVOKE_SESSIONS: 'true',
   });
+  // The reset email's link points at the local reference page, as resetPageUrl would on AWS.
+  const customMessage = lambda('custom-message', TRIGGER_TIMEOUT_MS, {
+    ...commonEnvironment,
+    RESET_PAGE_URL: `${clientUrl}/`,
+    DEFAULT_LOCALE: 'en',
+  });
   const rotator = lambda('rotate-client-secret', ROTATION_TIMEOUT_MS, {
     ...commonEnvironment,
     USER_POOL_ID: seed.userPoolId,
@@ -287,8 +294,10 @@ async function start(
   cleanups.push(() => lambdaClient.destroy());
   const rotation = new LocalRotation(lambdaClient, 'rotate-client-secret', log);
   secrets.rotateWith(rotation);
-  for (const fn of [forgot, confirm, trigger, rotator]) cleanups.push(() => fn.stop());
-  await Promise.all([forgot.warm(), confirm.warm(), trigger.warm()]);
+  for (const fn of [forgot, confirm, trigger, customMessage, rotator]) {
+    cleanups.push(() => fn.stop());
+  }
+  await Promise.all([forgot.warm(), confirm.warm(), trigger.warm(), customMessage.warm()]);
 
   front.onSignOut((record) => log(`[sign-out] all sessions of user ${record.username} revoked`));
   bus.onEvent((event) =>
@@ -304,6 +313,7 @@ async function start(
     ['forgot-password', forgot],
     ['confirm-forgot-password', confirm],
     ['post-confirmation', trigger],
+    ['custom-message', customMessage],
     ['rotate-client-secret', rotator],
   ]);
   services.attach(
@@ -340,7 +350,7 @@ async function start(
       onRequest: (line) => log(`[api] ${line}`),
     }),
   );
-  client.attach(createClientPage(apiUrl));
+  client.attach(createClientPage(apiUrl, PASSWORD_POLICY));
 
   const info: StackInfo = {
     apiUrl,
