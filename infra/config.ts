@@ -105,7 +105,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown
   passwordMinLength: 15,
   passwordHistorySize: 5,
   revokeSessions: true,
-  forgotMinResponseMs: 400,
+  forgotMinResponseMs: 700,
   confirmMinResponseMs: 400,
   tokenValidityMinutes: 15,
   secretRotationDays: 90,

@@ -73,7 +73,7 @@ export interface PasswordResetOptions {
   readonly passwordHistorySize?: number;
   /** Sign the user out everywhere after a reset. @default true */
   readonly revokeSessions?: boolean;
-  /** Timing floor of every forgot answer, in ms (0 switches it off). @default 400 */
+  /** Timing floor of every forgot answer, in ms (0 switches it off; above a cold CustomMessage trigger). @default 700 */
   readonly forgotMinResponseMs?: number;
   /** Timing floor of every confirm answer, in ms (0 switches it off). @default 400 */
   readonly confirmMinResponseMs?: number;

@@ -51,7 +51,7 @@ describe('defaults', () => {
       passwordMinLength: 15,
       passwordHistorySize: 5,
       revokeSessions: true,
-      forgotMinResponseMs: 400,
+      forgotMinResponseMs: 700,
       confirmMinResponseMs: 400,
       tokenValidityMinutes: 15,
       secretRotationDays: 90,

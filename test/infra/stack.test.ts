@@ -341,7 +341,7 @@ describe('environment (contract section 5)', () => {
       USER_POOL_CLIENT_ID: { Ref: id(stack.userPoolClient) },
       CLIENT_SECRET_ID: { Ref: id(stack.clientSecret) },
       ALLOWED_ORIGINS: '',
-      FORGOT_MIN_RESPONSE_MS: '400',
+      FORGOT_MIN_RESPONSE_MS: '700',
       ...ATTEMPT_VARIABLES(),
     });
   });
