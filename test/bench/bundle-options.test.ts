@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_NAMES } from '../../infra/settings';
 import { bundleOptions, FUNCTIONS } from '../../scripts/bundle-options';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -47,12 +48,14 @@ describe('bundleOptions', () => {
     expect(readFileSync(bundle, 'utf8')).toMatch(/\("node:http"\)/);
   });
 
-  it('names the four deployed functions', () => {
+  it('names the five deployed functions, as the stack does', () => {
     expect(FUNCTIONS).toEqual([
       'forgot-password',
       'confirm-forgot-password',
       'post-confirmation',
       'rotate-client-secret',
+      'custom-message',
     ]);
+    expect([...FUNCTIONS]).toEqual([...FUNCTION_NAMES]);
   });
 });
