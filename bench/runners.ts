@@ -25,6 +25,9 @@ export const BENCH_ENV = {
   EVENT_BUS_NAME: 'bench-bus',
   NOTIFICATION_FROM: 'no-reply@example.com',
   REVOKE_SESSIONS: 'true',
+  // The custom-message trigger as deployed with a reset page: the localized email with the link.
+  RESET_PAGE_URL: 'https://app.example.com/reset',
+  DEFAULT_LOCALE: 'en',
 } as const;
 
 /** The Lambda-like environment of one child: runtime variables, credentials, endpoints. */

@@ -1,6 +1,6 @@
 /**
  * The variants the bench compares: the floor and the typical implementation (sources under
- * `bench/variants/`) and the product's three functions (sources under `lambda/`), each bundled
+ * `bench/variants/`) and the product's four request-path functions (sources under `lambda/`), each bundled
  * with the product's own esbuild options; and, for `--experiments`, product builds with one
  * option or library changed at a time, which price each optimisation separately.
  */
@@ -139,6 +139,14 @@ export const VARIANTS: readonly Variant[] = [
     entry: 'lambda/post-confirmation/index.ts',
     functionName: 'post-confirmation',
     note: 'dist/lambda/post-confirmation/index.mjs',
+  },
+  {
+    id: 'message',
+    role: 'product',
+    operation: 'message',
+    entry: 'lambda/custom-message/index.ts',
+    functionName: 'custom-message',
+    note: 'dist/lambda/custom-message/index.mjs (a CustomMessage_ForgotPassword event, German, with the link)',
   },
 ];
 

@@ -188,6 +188,12 @@ export function createAlarms(
     AFTER_RESET_AGE_ALARM_SECONDS,
     `An after-reset job has waited ${AFTER_RESET_AGE_ALARM_SECONDS / 3600} h or more: SES, EventBridge or Cognito has been failing that long; notices and events are late (retried until the horizon).`,
   );
+  alarm(
+    'CustomMessageFallbackAlarm',
+    handlerMetric('MessageFallback', { service: 'custom-message' }),
+    1,
+    'The custom-message trigger sent the plain code email instead of the localized one with the link (a configuration or texts fault, or a message over a Cognito limit); resets still work. See its logs for the reason.',
+  );
   for (const name of FUNCTION_NAMES) {
     const fn = functions[name];
     const id = pascal(name);

@@ -4,6 +4,14 @@
  * that a wrong value fails the synth before any resource exists, with a message naming the key.
  */
 
+import {
+  MessageTextsError,
+  parseDefaultLocale,
+  parseTextOverrides,
+  type TextOverrides,
+} from '../lambda/shared/message-texts';
+import { parseResetPageUrl, ResetPageUrlError } from '../lambda/shared/reset-page-url';
+
 /** Where a configuration value came from: the stack's cdk.json context, or a construct prop. */
 export type ConfigSource = 'context' | 'prop';
 
@@ -75,6 +83,15 @@ export interface PasswordResetConfig {
   readonly afterResetRetryHours: number;
   /** Retention of every log group the stack creates, in days. */
   readonly logRetentionDays: number;
+  /**
+   * The reset page the code email links to (username and code in the URL fragment); unset: the
+   * email carries the code alone.
+   */
+  readonly resetPageUrl: string | undefined;
+  /** The language of the emails for a user with no `locale` attribute, or one without texts. */
+  readonly defaultLocale: string;
+  /** A team's own email texts, per locale, laid over the bundled ones (README, "Emails"). */
+  readonly messageTexts: TextOverrides;
 }
 
 /** Every context key with its default, as documented in README.md (Deploy). */
@@ -93,7 +110,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown
   passwordMinLength: 15,
   passwordHistorySize: 5,
   revokeSessions: true,
-  forgotMinResponseMs: 400,
+  forgotMinResponseMs: 700,
   confirmMinResponseMs: 400,
   tokenValidityMinutes: 15,
   secretRotationDays: 90,
@@ -101,6 +118,9 @@ export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown
   attemptWindowSeconds: 900,
   afterResetRetryHours: 24,
   logRetentionDays: 90,
+  resetPageUrl: undefined,
+  defaultLocale: 'en',
+  messageTexts: {},
 };
 
 /**
@@ -109,6 +129,9 @@ export const CONFIG_DEFAULTS: Readonly<Record<keyof PasswordResetConfig, unknown
  * POST methods together may reach twice the stage rate.
  */
 export const COGNITO_ACCOUNT_RECOVERY_QUOTA_RPS = 30;
+
+/** Room for `MESSAGE_TEXTS` in the trigger's environment (Lambda: 4 KB for every variable). */
+export const MAX_MESSAGE_TEXTS_BYTES = 3_072;
 
 /** Retention values CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
@@ -214,7 +237,61 @@ function parse(lookup: (key: string) => unknown): PasswordResetConfig {
     // included, so a job dead-lettered at the horizon still has 7 days for its redrive.
     afterResetRetryHours: integer(lookup, 'afterResetRetryHours', 1, 168),
     logRetentionDays,
+    ...parseMessages(lookup),
   };
+}
+
+/** The email settings, checked by the very functions the trigger uses at run time. */
+function parseMessages(
+  lookup: Lookup,
+): Pick<PasswordResetConfig, 'resetPageUrl' | 'defaultLocale' | 'messageTexts'> {
+  const page = optionalString(lookup, 'resetPageUrl');
+  try {
+    if (page !== undefined) parseResetPageUrl(page);
+  } catch (error) {
+    if (error instanceof ResetPageUrlError)
+      throw new ConfigurationError('resetPageUrl', error.message);
+    throw error;
+  }
+  const rawTexts = contextValue(lookup, 'messageTexts');
+  let messageTexts: TextOverrides;
+  try {
+    messageTexts = parseTextOverrides(
+      typeof rawTexts === 'string' ? rawTexts : JSON.stringify(rawTexts),
+    );
+  } catch (error) {
+    if (error instanceof MessageTextsError) {
+      throw new ConfigurationError('messageTexts', error.message.replace(/^message texts: /, ''));
+    }
+    throw error;
+  }
+  // Lambda allows 4 KB for all of a function's variables together.
+  const size = Buffer.byteLength(JSON.stringify(messageTexts));
+  if (size > MAX_MESSAGE_TEXTS_BYTES) {
+    throw new ConfigurationError(
+      'messageTexts',
+      `takes ${size} bytes as JSON, more than the ${MAX_MESSAGE_TEXTS_BYTES} a Lambda environment leaves room for: change the bundled texts (lambda/shared/message-texts/<language>.json) instead`,
+    );
+  }
+  const locale = contextValue(lookup, 'defaultLocale');
+  if (typeof locale !== 'string') {
+    throw new ConfigurationError(
+      'defaultLocale',
+      `must be a BCP 47 language tag (got ${show(locale)})`,
+    );
+  }
+  try {
+    return {
+      resetPageUrl: page,
+      defaultLocale: parseDefaultLocale(locale, messageTexts),
+      messageTexts,
+    };
+  } catch (error) {
+    if (error instanceof MessageTextsError) {
+      throw new ConfigurationError('defaultLocale', error.message);
+    }
+    throw error;
+  }
 }
 
 type Lookup = (key: string) => unknown;

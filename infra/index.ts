@@ -12,6 +12,7 @@ export { ResetAlarms } from './alarms';
 export { ApiFunctions, type ApiFunctionsProps } from './api-functions';
 export { ResetAppClient, type ResetAppClientProps } from './app-client';
 export { ConfigurationError, type PasswordResetConfig, type ThreatProtection } from './config';
+export { customMessageEnvironment, ResetEmail, type ResetEmailProps } from './custom-message';
 export type { DeployedFunction } from './lambda-function';
 export {
   PasswordReset,

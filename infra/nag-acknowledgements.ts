@@ -30,6 +30,7 @@ const FUNCTIONS = [
   'PostConfirmation',
   'DeliverAfterReset',
   'RotateClientSecret',
+  'CustomMessage',
 ];
 
 /** The synchronously invoked functions (every one but the queue's worker). */

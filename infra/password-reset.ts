@@ -25,6 +25,7 @@ import {
   parseConfig,
   type ThreatProtection,
 } from './config';
+import { ResetEmail } from './custom-message';
 import type { DeployedFunction } from './lambda-function';
 import { markTransparent } from './logical-ids';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
@@ -73,7 +74,7 @@ export interface PasswordResetOptions {
   readonly passwordHistorySize?: number;
   /** Sign the user out everywhere after a reset. @default true */
   readonly revokeSessions?: boolean;
-  /** Timing floor of every forgot answer, in ms (0 switches it off). @default 400 */
+  /** Timing floor of every forgot answer, in ms (0 switches it off; above a cold CustomMessage trigger). @default 700 */
   readonly forgotMinResponseMs?: number;
   /** Timing floor of every confirm answer, in ms (0 switches it off). @default 400 */
   readonly confirmMinResponseMs?: number;
@@ -96,6 +97,19 @@ export interface PasswordResetOptions {
   readonly attemptWindowSeconds?: number;
   /** Retention of every log group and of the event archive, in days. @default 90 */
   readonly logRetentionDays?: number;
+  /**
+   * The reset page the code email links to: absolute `https://` (`http://` only for localhost),
+   * no fragment; the username and the code travel in the link's fragment. @default - no link, the code alone
+   */
+  readonly resetPageUrl?: string;
+  /** The emails' language for a user without a `locale` attribute with texts. @default 'en' */
+  readonly defaultLocale?: string;
+  /**
+   * Your own texts per locale, laid over the bundled ones (keys of
+   * `lambda/shared/message-texts/en.json`), for example `{ de: { forgotSubject: '...' } }`.
+   * @default {}
+   */
+  readonly messageTexts?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** Props of {@link PasswordReset}: the settings, and where the service goes. */
@@ -116,6 +130,13 @@ export interface PasswordResetProps extends PasswordResetOptions {
    * @default - true, false for an imported pool
    */
   readonly attachTrigger?: boolean;
+  /**
+   * Attach the reset-email trigger as the pool's CustomMessage trigger. A pool has only one:
+   * when yours already has one, set `false` (your trigger then writes the reset email; see
+   * {@link PasswordReset.customMessageFunction} for ours). Cannot be `true` for an imported pool.
+   * @default - true, false for an imported pool
+   */
+  readonly attachCustomMessage?: boolean;
   /**
    * The password policy of an imported pool, so that confirm refuses a weak password before
    * Cognito does, with one answer for every account. A pool the construct creates or is given as
@@ -163,6 +184,10 @@ export class PasswordReset extends Construct {
   readonly afterResetFunction: DeployedFunction['fn'];
   /** Whether the trigger is the pool's post-confirmation trigger through this template. */
   readonly triggerAttached: boolean;
+  /** The CustomMessage trigger writing the reset-code email. */
+  readonly customMessageFunction: DeployedFunction['fn'];
+  /** Whether it is the pool's CustomMessage trigger through this template. */
+  readonly customMessageAttached: boolean;
   /** The parsed settings. */
   readonly config: PasswordResetConfig;
 
@@ -231,12 +256,18 @@ export class PasswordReset extends Construct {
     this.afterResetFunction = afterReset.trigger.fn;
     afterReset.allowSignOut(this.userPool);
     this.triggerAttached = this.attachTrigger(mode, props, afterReset);
+
+    // λ custom-message: the reset-code email, localized, with the link
+    const resetEmail = new ResetEmail(this, 'ResetEmail', { config, bundleDir });
+    this.customMessageFunction = resetEmail.trigger.fn;
+    this.customMessageAttached = this.attachCustomMessage(mode, props, resetEmail.trigger.fn);
     this.functions = {
       'forgot-password': apiFunctions.forgot,
       'confirm-forgot-password': apiFunctions.confirm,
       'post-confirmation': afterReset.trigger,
       'deliver-after-reset': afterReset.delivery.worker,
       'rotate-client-secret': rotation,
+      'custom-message': resetEmail.trigger,
     };
 
     this.alarmTopic = new ResetAlarms(this, 'Alarms', {
@@ -247,6 +278,7 @@ export class PasswordReset extends Construct {
         'post-confirmation': afterReset.trigger.fn,
         'deliver-after-reset': afterReset.delivery.worker.fn,
         'rotate-client-secret': rotation.fn,
+        'custom-message': resetEmail.trigger.fn,
       },
       config,
       afterReset: afterReset.delivery,
@@ -330,6 +362,48 @@ export class PasswordReset extends Construct {
     return this.triggerLeftToYou(fn);
   }
 
+  /**
+   * Attaches the CustomMessage trigger where the template manages the pool; otherwise lets
+   * Cognito invoke it for this pool and outputs its ARN.
+   */
+  private attachCustomMessage(
+    mode: PoolMode,
+    props: PasswordResetProps,
+    fn: DeployedFunction['fn'],
+  ): boolean {
+    if (mode !== 'imported' && props.attachCustomMessage !== false) {
+      try {
+        (this.createdUserPool ?? (props.userPool as cognito.UserPool)).addTrigger(
+          cognito.UserPoolOperation.CUSTOM_MESSAGE,
+          fn,
+        );
+      } catch {
+        throw new ConfigurationError(
+          'attachCustomMessage',
+          'the user pool already has a CustomMessage trigger, and a pool has only one: set attachCustomMessage: false and let your trigger write the reset email (README, "Use in your own CDK app")',
+          'prop',
+        );
+      }
+      return true;
+    }
+    if (mode === 'imported') {
+      Annotations.of(this).addWarningV2(
+        'password-reset:custom-message-not-attached',
+        "The user pool is imported, so CloudFormation cannot attach the CustomMessage trigger: until it is attached (LambdaConfig.CustomMessage = the CustomMessageTriggerArn output), Cognito sends its own code email, without the reset link or the user's language.",
+      );
+    }
+    fn.addPermission('CognitoInvoke', {
+      principal: new iam.ServicePrincipal('cognito-idp.amazonaws.com'),
+      sourceArn: this.userPool.userPoolArn,
+    });
+    new CfnOutput(this, 'CustomMessageTriggerArn', {
+      description:
+        'Attach as the pool CustomMessage trigger (the localized reset email with the link)',
+      value: fn.functionArn,
+    });
+    return false;
+  }
+
   /** Cognito may invoke the trigger for this pool once it is attached; its ARN is an output. */
   private triggerLeftToYou(fn: DeployedFunction['fn']): false {
     fn.addPermission('CognitoInvoke', {
@@ -376,6 +450,13 @@ function poolMode(props: PasswordResetProps): PoolMode {
       );
     }
     return 'given';
+  }
+  if (props.attachCustomMessage === true) {
+    throw new ConfigurationError(
+      'attachCustomMessage',
+      'cannot be true for an imported pool: CloudFormation cannot change a pool it does not manage',
+      'prop',
+    );
   }
   if (props.attachTrigger === true) {
     throw new ConfigurationError(

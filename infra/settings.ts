@@ -14,6 +14,7 @@ export const FUNCTION_NAMES = [
   'post-confirmation',
   'deliver-after-reset',
   'rotate-client-secret',
+  'custom-message',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -44,6 +45,9 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   'deliver-after-reset': 30,
   // Four steps of a few Cognito and Secrets Manager calls each; Secrets Manager allows a step far longer.
   'rotate-client-secret': 30,
+  // Cognito waits 5 s for a CustomMessage trigger and fails the ForgotPassword after that; the
+  // trigger does no I/O (pure composition, measured in milliseconds), so 5 s is only a ceiling.
+  'custom-message': 5,
 };
 
 /** Source and detail type of the trigger's event (contract section 4). */

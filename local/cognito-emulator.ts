@@ -34,6 +34,8 @@ export interface CognitoEmulatorOptions {
   readonly issuerUrl: string;
   readonly lambdaEndpoint: string;
   readonly triggerFunctionName: string;
+  /** The CustomMessage trigger, invoked for every code email as the deployed pool does. */
+  readonly customMessageFunctionName: string;
   readonly sesEndpoint: string;
   readonly debug: boolean;
   /** Told of each code email, so the console can say where to read it. */
@@ -65,6 +67,52 @@ const dependencyOfCognitoLocal = (name: string): unknown =>
 
 function attribute(user: User, name: string): string | undefined {
   return user.Attributes.find((a) => a.Name === name)?.Value;
+}
+
+/** Cognito's code placeholder in a custom message. */
+const CODE_PLACEHOLDER = '{####}';
+
+/**
+ * The email the deployed pool sends for a message: the trigger's subject and HTML (every code
+ * placeholder replaced: cognito-local replaces only the first, Cognito all of them) with a text
+ * part read from the HTML, or Cognito's default message when the trigger gave none.
+ *
+ * @example
+ * deliveredEmail({ __code: '123456' }).text // 'Your verification code is 123456. '
+ */
+export function deliveredEmail(message: Message): {
+  readonly subject: string;
+  readonly text: string;
+  readonly html?: string;
+} {
+  const code = message.__code ?? '';
+  const subject = message.emailSubject || CODE_SUBJECT;
+  if (!message.emailMessage) return { subject, text: `Your verification code is ${code}. ` };
+  const html = message.emailMessage.replaceAll(CODE_PLACEHOLDER, code);
+  return { subject, html, text: textOfHtml(html) };
+}
+
+/** A plain-text rendering of an email's HTML: one paragraph a line, each link's address after its label. */
+export function textOfHtml(html: string): string {
+  const decode = (value: string) =>
+    value
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&quot;', '"')
+      .replaceAll('&#39;', "'")
+      .replaceAll('&amp;', '&');
+  return decode(
+    html
+      .replace(/<title>[\s\S]*?<\/title>/gi, '')
+      .replace(/<a [^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/gi, '$2: $1')
+      .replace(/<\/(p|h1|h2|div)>|<br\s*\/?>/gi, '\n')
+      .replace(/<[^>]+>/g, ''),
+  )
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('\n\n')
+    .concat('\n');
 }
 
 /** Starts cognito-local on a free loopback port. */
@@ -111,7 +159,10 @@ export async function startCognitoEmulator(
       endpoint: options.lambdaEndpoint,
       maxRetries: 0,
     },
-    TriggerFunctions: { PostConfirmation: options.triggerFunctionName },
+    TriggerFunctions: {
+      PostConfirmation: options.triggerFunctionName,
+      CustomMessage: options.customMessageFunctionName,
+    },
     UserPoolDefaults: { UsernameAttributes: ['email'] },
     TokenConfig: { IssuerDomain: options.issuerUrl },
     KMSConfig: {
@@ -133,16 +184,17 @@ export async function startCognitoEmulator(
       destination: string,
       message: Message,
     ): Promise<void> {
-      const code = message.__code ?? '';
+      const email = deliveredEmail(message);
       await ses.send(
         new SendEmailCommand({
           FromEmailAddress: CODE_SENDER,
           Destination: { ToAddresses: [destination] },
           Content: {
             Simple: {
-              Subject: { Data: message.emailSubject ?? CODE_SUBJECT },
+              Subject: { Data: email.subject },
               Body: {
-                Text: { Data: message.emailMessage ?? `Your verification code is ${code}. ` },
+                Text: { Data: email.text },
+                ...(email.html === undefined ? {} : { Html: { Data: email.html } }),
               },
             },
           },

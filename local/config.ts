@@ -60,7 +60,7 @@ Environment:
   SES_PORT=PORT+4      the SES emulator (its web page lists every stored mail)
   LOCAL_DIR=.local     data directory; stack.json is written there once ready
   ALLOWED_ORIGINS      extra comma-separated CORS origins besides the reference page
-  FORGOT_MIN_RESPONSE_MS=400  the forgot timing floor (0 switches it off)
+  FORGOT_MIN_RESPONSE_MS=700  the forgot timing floor (0 switches it off)
   CONFIRM_MIN_RESPONSE_MS=400 the confirm timing floor (0 switches it off)
   ATTEMPT_LIMIT=10            requests per account and operation in a window (0: off)
   ATTEMPT_WINDOW_SECONDS=900  the attempt limit's window
@@ -119,7 +119,7 @@ export function parseStackConfig(
   const api = port(env, 'PORT', 3000);
   const next = (offset: number): number => (api === 0 ? 0 : api + offset);
   const localDir = env.LOCAL_DIR && env.LOCAL_DIR !== '' ? env.LOCAL_DIR : '.local';
-  const floor = milliseconds(env, 'FORGOT_MIN_RESPONSE_MS', '400');
+  const floor = milliseconds(env, 'FORGOT_MIN_RESPONSE_MS', '700');
   const confirmFloor = milliseconds(env, 'CONFIRM_MIN_RESPONSE_MS', '400');
   const attemptLimit = wholeNumber(env, 'ATTEMPT_LIMIT', '10');
   const attemptWindowSeconds = wholeNumber(env, 'ATTEMPT_WINDOW_SECONDS', '900');

@@ -11,7 +11,18 @@ export interface MailboxEntry {
   readonly to: string;
   readonly code?: string;
   readonly subject?: string;
+  /** A code email's reset link (the configured reset page, username and code in the fragment). */
+  readonly link?: string;
+  /** The email's text part and HTML part as delivered. */
+  readonly text?: string;
+  readonly html?: string;
   readonly at: string;
+}
+
+/** The first link of an email's HTML, entities decoded as a browser reads the attribute. */
+function firstLink(html: string | undefined): string | undefined {
+  const href = html === undefined ? undefined : /<a [^>]*href="([^"]+)"/i.exec(html)?.[1];
+  return href?.replaceAll('&amp;', '&');
 }
 
 const CODE_IN_TEXT = /\b(\d{6})\b/;
@@ -33,7 +44,17 @@ export function mailboxFor(emails: readonly Email[], addresses: readonly string[
     const at = new Date(email.at * 1000).toISOString();
     if (email.from === CODE_SENDER) {
       const code = CODE_IN_TEXT.exec(email.body.text ?? email.body.html ?? '')?.[1];
-      entries.push({ kind: 'code', to, ...(code ? { code } : {}), at });
+      const link = firstLink(email.body.html);
+      entries.push({
+        kind: 'code',
+        to,
+        ...(code ? { code } : {}),
+        subject: email.subject,
+        ...(link ? { link } : {}),
+        ...(email.body.text === undefined ? {} : { text: email.body.text }),
+        ...(email.body.html === undefined ? {} : { html: email.body.html }),
+        at,
+      });
     } else {
       entries.push({ kind: 'notification', to, subject: email.subject, at });
     }

@@ -221,6 +221,7 @@ async function start(
     issuerUrl: cognitoUrl,
     lambdaEndpoint: servicesUrl,
     triggerFunctionName: 'post-confirmation',
+    customMessageFunctionName: 'custom-message',
     sesEndpoint: ses.url,
     debug: options.debug,
     onCodeSent: (to) => {
@@ -319,6 +320,12 @@ async function start(
     DEAD_LETTER_QUEUE_URL: deadLetter.url,
     IDEMPOTENCY_TABLE_NAME,
   });
+  // The reset email's link points at the local reference page, as resetPageUrl would on AWS.
+  const customMessage = lambda('custom-message', TRIGGER_TIMEOUT_MS, {
+    ...commonEnvironment,
+    RESET_PAGE_URL: `${clientUrl}/`,
+    DEFAULT_LOCALE: 'en',
+  });
   const rotator = lambda('rotate-client-secret', ROTATION_TIMEOUT_MS, {
     ...commonEnvironment,
     USER_POOL_ID: seed.userPoolId,
@@ -335,8 +342,10 @@ async function start(
   cleanups.push(() => lambdaClient.destroy());
   const rotation = new LocalRotation(lambdaClient, 'rotate-client-secret', log);
   secrets.rotateWith(rotation);
-  for (const fn of [forgot, confirm, trigger, worker, rotator]) cleanups.push(() => fn.stop());
-  await Promise.all([forgot.warm(), confirm.warm(), trigger.warm()]);
+  for (const fn of [forgot, confirm, trigger, worker, customMessage, rotator]) {
+    cleanups.push(() => fn.stop());
+  }
+  await Promise.all([forgot.warm(), confirm.warm(), trigger.warm(), customMessage.warm()]);
   // Lambda's SQS event source: polls the queue and invokes the worker over the Invoke endpoint.
   const workerClient = new LambdaClient({
     region: REGION,
@@ -370,6 +379,7 @@ async function start(
     ['confirm-forgot-password', confirm],
     ['post-confirmation', trigger],
     ['deliver-after-reset', worker],
+    ['custom-message', customMessage],
     ['rotate-client-secret', rotator],
   ]);
   services.attach(
@@ -409,7 +419,7 @@ async function start(
       onRequest: (line) => log(`[api] ${line}`),
     }),
   );
-  client.attach(createClientPage(apiUrl));
+  client.attach(createClientPage(apiUrl, PASSWORD_POLICY));
   eventSource.start();
 
   const info: StackInfo = {

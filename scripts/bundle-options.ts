@@ -9,6 +9,7 @@ export const FUNCTIONS = [
   'post-confirmation',
   'deliver-after-reset',
   'rotate-client-secret',
+  'custom-message',
 ] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 

@@ -1,6 +1,6 @@
 /**
  * What a child process hands a handler, and what it expects back: an API Gateway REST (v1) proxy
- * event or a Cognito post-confirmation event, and a Lambda context, shaped as AWS sends them
+ * event, a Cognito post-confirmation event or a CustomMessage (ForgotPassword) event, and a Lambda context, shaped as AWS sends them
  * (after the samples in the team's shared events). Its one import, the captured API Gateway event,
  * is inlined by esbuild: no module loads at run time, so a child's own start-up cost stays out of
  * what it measures.
@@ -8,13 +8,14 @@
 import CAPTURED from '../../test/api/fixtures/apigw-rest-proxy-event.json' with { type: 'json' };
 
 /** Which product operation a variant implements. */
-export type Operation = 'confirm' | 'forgot' | 'trigger';
+export type Operation = 'confirm' | 'forgot' | 'trigger' | 'message';
 
 /** The function name each operation is deployed as (also the Lambda env the child sets). */
 export const FUNCTION_NAME: Record<Operation, string> = {
   confirm: 'confirm-forgot-password',
   forgot: 'forgot-password',
   trigger: 'post-confirmation',
+  message: 'custom-message',
 };
 
 /**
@@ -23,7 +24,7 @@ export const FUNCTION_NAME: Record<Operation, string> = {
  */
 const TIMEOUT_MS = Number(process.env.BENCH_FUNCTION_TIMEOUT_MS) || 10_000;
 
-const BODIES: Record<Exclude<Operation, 'trigger'>, Record<string, string>> = {
+const BODIES: Record<Exclude<Operation, 'trigger' | 'message'>, Record<string, string>> = {
   confirm: { username: 'bench-user', code: '123456', password: 'Correct-Horse-Battery-9' },
   forgot: { username: 'bench-user' },
 };
@@ -81,6 +82,31 @@ function triggerEvent(requestId: string): Record<string, unknown> {
   };
 }
 
+/** The event Cognito sends before the code email, for a German user of an email-username pool. */
+function messageEvent(): Record<string, unknown> {
+  return {
+    version: '1',
+    region: 'eu-west-1',
+    userPoolId: 'eu-west-1_EXAMPLE',
+    userName: '11111111-2222-3333-4444-555555555555',
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'bench-client-id' },
+    triggerSource: 'CustomMessage_ForgotPassword',
+    request: {
+      userAttributes: {
+        sub: '11111111-2222-3333-4444-555555555555',
+        email_verified: 'true',
+        'cognito:user_status': 'CONFIRMED',
+        email: 'user@example.com',
+        locale: 'de-DE',
+      },
+      codeParameter: '{####}',
+      linkParameter: '{##Click Here##}',
+      usernameParameter: null,
+    },
+    response: { smsMessage: null, emailMessage: null, emailSubject: null },
+  };
+}
+
 /** One invocation's inputs: the event and the Lambda context. */
 export interface Invocation {
   readonly event: Record<string, unknown>;
@@ -116,7 +142,11 @@ export function invocationFor(operation: Operation): Invocation {
     succeed: () => undefined,
   };
   const event =
-    operation === 'trigger' ? triggerEvent(awsRequestId) : apiEvent(operation, awsRequestId);
+    operation === 'trigger'
+      ? triggerEvent(awsRequestId)
+      : operation === 'message'
+        ? messageEvent()
+        : apiEvent(operation, awsRequestId);
   return { event, context };
 }
 
@@ -130,6 +160,21 @@ export function assertSucceeded(
   result: unknown,
 ): void {
   const expected = { confirm: 204, forgot: 202 } as const;
+  if (operation === 'message') {
+    const html = (result as { response?: { emailMessage?: unknown } } | undefined)?.response
+      ?.emailMessage;
+    // The localized email with the link (the placeholder twice), not the plain fallback
+    if (
+      typeof html !== 'string' ||
+      html.split('{####}').length !== 3 ||
+      !html.includes('lang="de"')
+    ) {
+      throw new Error(
+        `custom-message did not compose the reset email: ${String(html).slice(0, 300)}`,
+      );
+    }
+    return;
+  }
   if (operation === 'trigger') {
     if (
       result !== invocation.event &&

@@ -19,7 +19,8 @@ export type ServiceName =
   | 'forgot-password'
   | 'confirm-forgot-password'
   | 'post-confirmation'
-  | 'deliver-after-reset';
+  | 'deliver-after-reset'
+  | 'custom-message';
 
 export interface Observability {
   readonly logger: Logger;

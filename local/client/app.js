@@ -105,11 +105,43 @@ document.getElementById('confirm-form').addEventListener('submit', (event) => {
   submit(form, async () => {
     const answer = await post('/password/confirm', body);
     body.password = '';
-    if (!answer.ok) return show('error', answer.detail, answer.errors);
+    if (!answer.ok) {
+      showAllFields();
+      return show('error', answer.detail, answer.errors);
+    }
     form.reset();
     show('success', 'Your password has been changed. You can now sign in with your new password.');
   });
 });
+
+// Opened from the reset email: the link carries the username and the code in its fragment
+// (`#username=...&code=...`), which the browser never sends to a server, a proxy or in a Referer.
+// Both are taken into the form, then removed from the address bar (and so from the history and
+// from any bookmark), and the page asks only for the new password.
+const fromLink = new URLSearchParams(window.location.hash.slice(1));
+const linkUsername = fromLink.get('username');
+const linkCode = fromLink.get('code');
+if (linkUsername && linkCode) {
+  const confirmForm = document.getElementById('confirm-form');
+  confirmForm.elements.username.value = linkUsername;
+  confirmForm.elements.code.value = linkCode;
+  document.getElementById('code-fields').hidden = true;
+  document.getElementById('forgot-form').hidden = true;
+  const notice = document.getElementById('from-link');
+  notice.textContent = `Choose a new password for ${linkUsername}.`;
+  notice.hidden = false;
+  confirmForm.elements.password.focus();
+}
+if (window.location.hash !== '') {
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+}
+
+/** After a failed confirm from a link, the user may need another code: show everything again. */
+function showAllFields() {
+  document.getElementById('code-fields').hidden = false;
+  document.getElementById('forgot-form').hidden = false;
+  document.getElementById('from-link').hidden = true;
+}
 
 // The buttons are disabled in the markup, so that without this script no form can be submitted.
 for (const button of document.querySelectorAll('form button')) button.disabled = false;

@@ -9,13 +9,13 @@ import {
 
 describe('FORGOT_MIN_RESPONSE_MS', () => {
   it.each([
-    [undefined, 400],
-    ['', 400],
+    [undefined, 700],
+    ['', 700],
     ['0', 0],
     ['250', 250],
-    ['-1', 400],
-    ['1.5', 400],
-    ['fast', 400],
+    ['-1', 700],
+    ['1.5', 700],
+    ['fast', 700],
   ])('%j gives %i ms', (value, expected) => {
     expect(parseMinResponseMs(value)).toBe(expected);
   });
@@ -40,7 +40,7 @@ describe('readHandlerConfig', () => {
       clientId: undefined,
       secretId: undefined,
       allowedOrigins: new Set(),
-      minResponseMs: 400,
+      minResponseMs: 700,
       confirmMinResponseMs: 400,
       passwordPolicy: { kind: 'unset' },
       secretCacheMs: 300_000,
@@ -49,7 +49,7 @@ describe('readHandlerConfig', () => {
 
   it('reads the confirm floor on its own, with the same rules as the forgot floor', () => {
     expect(readHandlerConfig({ CONFIRM_MIN_RESPONSE_MS: '250' })).toMatchObject({
-      minResponseMs: 400,
+      minResponseMs: 700,
       confirmMinResponseMs: 250,
     });
     expect(readHandlerConfig({ CONFIRM_MIN_RESPONSE_MS: 'fast' }).confirmMinResponseMs).toBe(400);

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_NAMES } from '../../infra/settings';
 import { bundleOptions, FUNCTIONS } from '../../scripts/bundle-options';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -47,13 +48,15 @@ describe('bundleOptions', () => {
     expect(readFileSync(bundle, 'utf8')).toMatch(/\("node:http"\)/);
   });
 
-  it('names the five deployed functions', () => {
+  it('names the six deployed functions, as the stack does', () => {
     expect(FUNCTIONS).toEqual([
       'forgot-password',
       'confirm-forgot-password',
       'post-confirmation',
       'deliver-after-reset',
       'rotate-client-secret',
+      'custom-message',
     ]);
+    expect([...FUNCTIONS]).toEqual([...FUNCTION_NAMES]);
   });
 });

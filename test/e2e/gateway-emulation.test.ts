@@ -60,6 +60,9 @@ const PROBES = {
       if (event.triggerSource === 'PostConfirmation_ConfirmForgotPassword') throw new Error('trigger down');
       return event;
     };`,
+  // Leaves every message to Cognito (its default code email).
+  'custom-message': `
+    export const handler = async (event) => event;`,
 };
 
 let stack: TestStack | undefined;

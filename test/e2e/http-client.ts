@@ -75,6 +75,9 @@ export interface Mail {
   readonly to: string;
   readonly code?: string;
   readonly subject?: string;
+  readonly link?: string;
+  readonly text?: string;
+  readonly html?: string;
   readonly at: string;
 }
 

@@ -7,10 +7,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { AdminUpdateUserAttributesCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { type Browser, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser } from '../../local/seed';
-import { cognitoOf, errorNameOf, latestCode, signIn } from './http-client';
+import { cognitoOf, errorNameOf, latestCode, type Mail, mailbox, signIn } from './http-client';
 import {
   printLogOnFailure,
   REPOSITORY_ROOT,
@@ -106,13 +107,47 @@ function urlsHolding(urls: readonly string[], values: readonly string[]): string
 
 const MISMATCH = 'The two passwords do not match. Type the same new password in both fields.';
 
-async function newUser(): Promise<{ email: string; password: string }> {
+async function newUser(locale?: string): Promise<{ email: string; password: string }> {
   const user = {
     email: `page-${randomUUID()}@example.com`,
     password: `initial-password-${randomUUID()}`,
   };
-  await ensureUser(cognitoOf(info()), info().userPoolId, user.email, user.password);
+  const cognito = cognitoOf(info());
+  await ensureUser(cognito, info().userPoolId, user.email, user.password);
+  if (locale !== undefined) {
+    await cognito.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: info().userPoolId,
+        Username: user.email,
+        UserAttributes: [{ Name: 'locale', Value: locale }],
+      }),
+    );
+  }
+  cognito.destroy();
   return user;
+}
+
+/** Requests a code on the page, as a user would, and returns the code email from the mailbox. */
+async function requestCodeOnPage(email: string): Promise<Mail> {
+  const page = await openPage();
+  await page.fill('#forgot-username', email);
+  await page.click('#forgot-form button');
+  await expect
+    .poll(() => page.textContent('#status'), { timeout: 15_000 })
+    .toContain('If an account matches');
+  await page.close();
+  const mail = (await mailbox(info(), email)).find((entry) => entry.kind === 'code');
+  if (!mail) throw new Error(`no code email for ${email}`);
+  return mail;
+}
+
+/** The email's HTML rendered in the browser, as a mail client shows it; a screenshot is kept. */
+async function renderEmail(mail: Mail, screenshot: string): Promise<Page> {
+  if (!browser) throw new Error('the browser did not start');
+  const page = await browser.newPage({ javaScriptEnabled: false });
+  await page.setContent(mail.html ?? '');
+  await page.screenshot({ path: join(ARTIFACTS, screenshot), fullPage: true });
+  return page;
 }
 
 describe('the reference reset page', () => {
@@ -336,4 +371,128 @@ describe('the reference reset page', () => {
     },
     60_000,
   );
+});
+
+describe('the link in the reset email', () => {
+  it('opens the page with the username and code taken in, asks only for the password, and resets it', async () => {
+    // Prepare: a code requested on the page, the email read from the mailbox
+    const user = await newUser();
+    const mail = await requestCodeOnPage(user.email);
+    const code = mail.code ?? '';
+    expect(mail.subject).toBe('Reset your password');
+    expect(mail.html).toContain(
+      `<strong style="font-size:20px;letter-spacing:2px">${code}</strong>`,
+    );
+    expect(mail.html).not.toContain('{####}');
+    expect(mail.text).toContain(`Choose a new password: ${mail.link}`);
+    const email = await renderEmail(mail, 'reset-email-en.png');
+    const href = await email.getAttribute('a', 'href');
+    await email.close();
+    expect(href).toBe(mail.link);
+    const link = new URL(mail.link ?? '');
+    expect(`${link.origin}${link.pathname}${link.search}`).toBe(`${info().clientPageUrl}/`);
+    expect(Object.fromEntries(new URLSearchParams(link.hash.slice(1)))).toEqual({
+      username: user.email,
+      code,
+    });
+
+    // Act: open the link
+    if (!browser) throw new Error('the browser did not start');
+    const page = await browser.newPage();
+    const requests = recordRequests(page);
+    await page.goto(link.href);
+
+    // Assess: taken in, removed from the address bar, only the password asked, the policy stated
+    expect(await page.inputValue('#confirm-username')).toBe(user.email);
+    expect(await page.inputValue('#confirm-code')).toBe(code);
+    expect(await page.isVisible('#confirm-code')).toBe(false);
+    expect(await page.isVisible('#confirm-username')).toBe(false);
+    expect(await page.isVisible('#forgot-form')).toBe(false);
+    expect(await page.isVisible('#confirm-password')).toBe(true);
+    expect(page.url()).toBe(`${info().clientPageUrl}/`);
+    expect(await page.textContent('#from-link')).toBe(`Choose a new password for ${user.email}.`);
+    expect(await page.textContent('#password-policy')).toBe(
+      'Your new password needs at least 15 characters; any characters are allowed.',
+    );
+    await page.screenshot({
+      path: join(ARTIFACTS, 'reference-page-from-link.png'),
+      fullPage: true,
+    });
+
+    // Act: set the new password
+    const newPassword = `link-new-password-${randomUUID()}`;
+    await page.fill('#confirm-password', newPassword);
+    await page.fill('#confirm-password-again', newPassword);
+    await page.click('#confirm-form button');
+    await expect
+      .poll(() => page.textContent('#status'), { timeout: 15_000 })
+      .toContain('Your password has been changed');
+
+    // Assess: the new password signs in; the code never left the browser in a URL
+    expect(
+      (await signIn(info(), user.email, newPassword)).AuthenticationResult?.AccessToken,
+    ).toBeTruthy();
+    const getRequests = requests.filter((request) => request.method() === 'GET');
+    expect(getRequests.length).toBeGreaterThan(0);
+    expect(
+      urlsHolding(
+        getRequests.map((request) => request.url()),
+        [code],
+      ),
+    ).toEqual([]);
+    for (const request of requests) {
+      expect(await request.headerValue('referer'), request.url()).toBeNull();
+    }
+    await page.close();
+  }, 60_000);
+
+  it("writes a German user's email in German", async () => {
+    // Prepare
+    const user = await newUser('de-DE');
+
+    // Act
+    const mail = await requestCodeOnPage(user.email);
+
+    // Assess
+    expect(mail.subject).toBe('Passwort zurücksetzen');
+    expect(mail.text).toContain(`Neues Passwort wählen: ${mail.link}`);
+    const email = await renderEmail(mail, 'reset-email-de.png');
+    expect(await email.getAttribute('html', 'lang')).toBe('de');
+    expect(await email.textContent('h1')).toBe('Passwort zurücksetzen');
+    expect(await email.textContent('a')).toBe('Neues Passwort wählen');
+    await email.close();
+  }, 60_000);
+
+  it('answers a tampered link (a wrong code) with the one INVALID_CODE answer, and offers a new code', async () => {
+    // Prepare
+    const user = await newUser();
+    const mail = await requestCodeOnPage(user.email);
+    const wrong = mail.code === '000000' ? '111111' : '000000';
+    const tampered = (mail.link ?? '').replace(`code=${mail.code}`, `code=${wrong}`);
+    expect(tampered).toContain(`code=${wrong}`);
+    if (!browser) throw new Error('the browser did not start');
+    const page = await browser.newPage();
+    const requests = recordRequests(page);
+
+    // Act
+    await page.goto(tampered);
+    const newPassword = `link-new-password-${randomUUID()}`;
+    await page.fill('#confirm-password', newPassword);
+    await page.fill('#confirm-password-again', newPassword);
+    await page.click('#confirm-form button');
+    await expect.poll(() => page.getAttribute('#status', 'class')).toBe('error');
+
+    // Assess
+    const confirm = requests.find((request) => request.url().endsWith('/password/confirm'));
+    const answer = await confirm?.response();
+    expect(answer?.status()).toBe(400);
+    expect((await answer?.json()) as { code: string }).toMatchObject({ code: 'INVALID_CODE' });
+    expect(await page.textContent('#status')).toBe(
+      'The code is invalid or has expired. Request a new code.',
+    );
+    expect(await page.isVisible('#forgot-form')).toBe(true);
+    expect(await page.isVisible('#confirm-code')).toBe(true);
+    expect((await signIn(info(), user.email, user.password)).AuthenticationResult).toBeDefined();
+    await page.close();
+  }, 60_000);
 });

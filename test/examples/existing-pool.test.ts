@@ -53,14 +53,27 @@ describe('a pool of the team app, with its own post-confirmation trigger', () =>
     template.resourceCountIs('AWS::Cognito::UserPool', 1);
   });
 
-  it("leaves every setting of the team's pool as it was, its own trigger included", () => {
+  it("leaves every setting of the team's pool as it was, its own trigger included, adding only the reset email", () => {
     const pool = (
       template.toJSON() as {
         Resources: Record<string, { Properties: Record<string, unknown> }>;
       }
     ).Resources[poolId]?.Properties;
-    expect(pool).toEqual(poolBefore);
-    expect(pool?.LambdaConfig).toEqual({
+    const { LambdaConfig: after, ...settings } = pool ?? {};
+    const { LambdaConfig: before, ...settingsBefore } = poolBefore;
+    expect(settings).toEqual(settingsBefore);
+    expect(after).toEqual({
+      ...(before as Record<string, unknown>),
+      CustomMessage: {
+        'Fn::GetAtt': [
+          built.stack.getLogicalId(
+            built.passwordReset.customMessageFunction.node.defaultChild as never,
+          ),
+          'Arn',
+        ],
+      },
+    });
+    expect(after).toMatchObject({
       PostConfirmation: {
         'Fn::GetAtt': [
           built.stack.getLogicalId(built.ownTrigger.node.defaultChild as never),

@@ -25,10 +25,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRICS_NAMESPACE } from '../../infra/password-reset-stack';
 import { apiEvent } from '../support/api-events';
 import { secretString } from '../support/aws-fakes';
-import { type ApiFunctionName, loadApiHandler, loadTriggerHandler } from '../support/handlers';
+import {
+  type ApiFunctionName,
+  loadApiHandler,
+  loadCustomMessageHandler,
+  loadTriggerHandler,
+} from '../support/handlers';
 import { lambdaContext } from '../support/lambda-context';
 import { captureLogs } from '../support/log-capture';
-import { postConfirmationEvent } from '../support/trigger-events';
+import { customMessageEvent, postConfirmationEvent } from '../support/trigger-events';
 import { synthesize } from './synth';
 import { resourcesOfType } from './template-queries';
 
@@ -177,6 +182,12 @@ beforeAll(async () => {
   sqs.on(SendMessageBatchCommand).rejects(new Error('KmsAccessDenied'));
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   await captureEmf(() => trigger(postConfirmationEvent(), lambdaContext({ remainingMs: 5_000 })));
+  // The reset email falling back to the plain message (an environment edited into a bad URL).
+  const customMessage = await loadCustomMessageHandler({ resetPageUrl: 'http://app.example.com' });
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  await captureEmf(() =>
+    customMessage(customMessageEvent(), lambdaContext({ remainingMs: 5_000 })),
+  );
 }, 60_000);
 
 afterAll(() => {
@@ -189,11 +200,12 @@ afterAll(() => {
 });
 
 describe('alarms on the handlers’ metrics', () => {
-  it('exist for INTERNAL, throttling, attempt limits, code guessing, delivery, a failed sign-out and a failed hand-off', () => {
+  it('exist for INTERNAL, throttling, attempt limits, code guessing, delivery, a failed sign-out, a failed hand-off and the reset email fallback', () => {
     expect(watched.map((metric) => metric.metricName).sort()).toEqual([
       'AttemptLimitUnavailable',
       'AttemptLimitUnavailable',
       'HandOffFailed',
+      'MessageFallback',
       'Problem',
       'Problem',
       'Problem',

@@ -307,6 +307,7 @@ describe('ResetAlarms', () => {
         'confirm-forgot-password': fn(s, 'C'),
         'post-confirmation': fn(s, 'P'),
         'deliver-after-reset': fn(s, 'D'),
+        'custom-message': fn(s, 'M'),
         'rotate-client-secret': fn(s, 'R'),
       },
       config,
@@ -317,6 +318,7 @@ describe('ResetAlarms', () => {
     });
     const template = Template.fromStack(s);
     template.resourceCountIs('AWS::SNS::Topic', 1);
+    // 13 of the metrics, 1 custom-message fallback, 2 on the queues, 3 per function (6 functions)
     template.resourceCountIs('AWS::CloudWatch::Alarm', 30);
   });
 });

@@ -51,7 +51,7 @@ describe('defaults', () => {
       passwordMinLength: 15,
       passwordHistorySize: 5,
       revokeSessions: true,
-      forgotMinResponseMs: 400,
+      forgotMinResponseMs: 700,
       confirmMinResponseMs: 400,
       tokenValidityMinutes: 15,
       secretRotationDays: 90,
@@ -59,6 +59,9 @@ describe('defaults', () => {
       attemptWindowSeconds: 900,
       afterResetRetryHours: 24,
       logRetentionDays: 90,
+      resetPageUrl: undefined,
+      defaultLocale: 'en',
+      messageTexts: {},
     } satisfies PasswordResetConfig);
   });
 
@@ -112,6 +115,33 @@ describe('valid values', () => {
   });
 });
 
+describe('the email settings', () => {
+  it.each([
+    ['https://app.example.com/reset', 'https://app.example.com/reset'],
+    ['https://app.example.com/reset?app=web', 'https://app.example.com/reset?app=web'],
+    ['http://localhost:3001/', 'http://localhost:3001/'],
+    ['http://127.0.0.1:3001', 'http://127.0.0.1:3001'],
+  ])('accept the reset page %s', (resetPageUrl, expected) => {
+    expect(from({ resetPageUrl }).resetPageUrl).toBe(expected);
+  });
+
+  it("accept a default locale with texts, bundled or the team's own", () => {
+    expect(from({ defaultLocale: 'DE' }).defaultLocale).toBe('de');
+    expect(
+      from({ defaultLocale: 'pt', messageTexts: { pt: { forgotSubject: 'Redefina sua senha' } } }),
+    ).toMatchObject({
+      defaultLocale: 'pt',
+      messageTexts: { pt: { forgotSubject: 'Redefina sua senha' } },
+    });
+  });
+
+  it('accept the texts as an object or as the JSON string `cdk -c` passes', () => {
+    const texts = { fr: { forgotSubject: 'Nouveau mot de passe' } };
+    expect(from({ messageTexts: texts }).messageTexts).toEqual(texts);
+    expect(from({ messageTexts: JSON.stringify(texts) }).messageTexts).toEqual(texts);
+  });
+});
+
 describe('invalid values fail with a message naming the key', () => {
   it.each<[keyof PasswordResetConfig | string, Record<string, unknown>]>([
     ['allowedOrigins', { allowedOrigins: ['*'] }],
@@ -147,6 +177,17 @@ describe('invalid values fail with a message naming the key', () => {
     ['afterResetRetryHours', { afterResetRetryHours: '12h' }],
     ['tokenValidityMinutes', { tokenValidityMinutes: 1_441 }],
     ['logRetentionDays', { logRetentionDays: 10 }],
+    ['resetPageUrl', { resetPageUrl: 'app.example.com/reset' }],
+    ['resetPageUrl', { resetPageUrl: 'http://app.example.com/reset' }],
+    ['resetPageUrl', { resetPageUrl: 'https://app.example.com/reset#step' }],
+    ['resetPageUrl', { resetPageUrl: 'https://user:pw@app.example.com/reset' }],
+    ['resetPageUrl', { resetPageUrl: 42 }],
+    ['defaultLocale', { defaultLocale: 'pt' }],
+    ['defaultLocale', { defaultLocale: 'not a tag' }],
+    ['defaultLocale', { defaultLocale: 7 }],
+    ['messageTexts', { messageTexts: { de: { forgotCodeLine: 'no code here' } } }],
+    ['messageTexts', { messageTexts: { de: { unknownKey: 'x' } } }],
+    ['messageTexts', { messageTexts: '{not json' }],
   ])('%s: %j', (key, context) => {
     // Act
     const attempt = () => from(context);

@@ -50,8 +50,10 @@ describe('a UserPool of the app, without a post-confirmation trigger', () => {
     expect(settings).toEqual(before.Properties ?? {});
     expect(LambdaConfig).toEqual({
       PostConfirmation: { 'Fn::GetAtt': [idOf(stack, service.afterResetFunction), 'Arn'] },
+      CustomMessage: { 'Fn::GetAtt': [idOf(stack, service.customMessageFunction), 'Arn'] },
     });
     expect(service.triggerAttached).toBe(true);
+    expect(service.customMessageAttached).toBe(true);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       UserPoolId: { Ref: idOf(stack, pool) },
     });
@@ -100,6 +102,7 @@ describe('a UserPool that already has a post-confirmation trigger', () => {
     const template = Template.fromStack(stack);
     expect(onlyResource(template, 'AWS::Cognito::UserPool')[1].Properties?.LambdaConfig).toEqual({
       PostConfirmation: { 'Fn::GetAtt': [idOf(stack, own), 'Arn'] },
+      CustomMessage: { 'Fn::GetAtt': [idOf(stack, service.customMessageFunction), 'Arn'] },
     });
     expect(service.triggerAttached).toBe(false);
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
@@ -112,7 +115,62 @@ describe('a UserPool that already has a post-confirmation trigger', () => {
   });
 });
 
+describe('a UserPool that already has a CustomMessage trigger', () => {
+  it('refuses to attach a second one, naming attachCustomMessage and the way out', () => {
+    const stack = userStack();
+    const pool = new cognito.UserPool(stack, 'Pool', {
+      lambdaTriggers: { customMessage: ownFunction(stack, 'Own') },
+    });
+    expect(
+      () => new PasswordReset(stack, 'Reset', { userPool: pool, senderAddress: SENDER }),
+    ).toThrow(
+      /^PasswordReset prop "attachCustomMessage": the user pool already has a CustomMessage trigger.*attachCustomMessage: false/,
+    );
+  });
+
+  it('with attachCustomMessage false, keeps the pool trigger and outputs the reset-email function', () => {
+    const stack = userStack();
+    const own = ownFunction(stack, 'Own');
+    const pool = new cognito.UserPool(stack, 'Pool', { lambdaTriggers: { customMessage: own } });
+    const service = new PasswordReset(stack, 'Reset', {
+      userPool: pool,
+      attachCustomMessage: false,
+      senderAddress: SENDER,
+    });
+    const template = Template.fromStack(stack);
+    const lambdaConfig = onlyResource(template, 'AWS::Cognito::UserPool')[1].Properties
+      ?.LambdaConfig as Record<string, unknown> | undefined;
+    expect(lambdaConfig?.CustomMessage).toEqual({ 'Fn::GetAtt': [idOf(stack, own), 'Arn'] });
+    expect(service.customMessageAttached).toBe(false);
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const output = Object.entries(outputs).find(([id]) => id.includes('CustomMessageTriggerArn'));
+    expect(output?.[1].Value).toEqual({
+      'Fn::GetAtt': [idOf(stack, service.customMessageFunction), 'Arn'],
+    });
+  });
+});
+
 describe('an imported pool', () => {
+  it('warns that the CustomMessage trigger is not attached, and lets that pool invoke it', () => {
+    const stack = userStack();
+    const pool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_Imported1');
+    const service = new PasswordReset(stack, 'Reset', { userPool: pool, senderAddress: SENDER });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('CustomMessage trigger'));
+    expect(service.customMessageAttached).toBe(false);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [idOf(stack, service.customMessageFunction), 'Arn'] },
+    });
+    expect(
+      () =>
+        new PasswordReset(userStack(), 'Reset', {
+          userPool: cognito.UserPool.fromUserPoolId(userStack(), 'P', 'eu-west-1_Imported1'),
+          attachCustomMessage: true,
+          senderAddress: SENDER,
+        }),
+    ).toThrow(/^PasswordReset prop "attachCustomMessage": cannot be true for an imported pool/);
+  });
+
   it('warns that confirm cannot check passwords without a passwordPolicy, and sets none', () => {
     const stack = userStack();
     const pool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_Imported1');
@@ -143,6 +201,14 @@ describe('props', () => {
     ],
     [{ throttleRateLimit: 20 }, /^PasswordReset prop "throttleRateLimit": must stay below 15/],
     [{ logRetentionDays: 2 }, /^PasswordReset prop "logRetentionDays": must be one of/],
+    [
+      { resetPageUrl: 'http://app.example.com' },
+      /^PasswordReset prop "resetPageUrl": must use https/,
+    ],
+    [
+      { defaultLocale: 'xx' },
+      /^PasswordReset prop "defaultLocale": default locale "xx" has no texts/,
+    ],
   ] as [Record<string, unknown>, RegExp][])('%j is refused: %s', (props, message) => {
     expect(
       () =>
@@ -276,6 +342,7 @@ describe('two services in one stack', () => {
     const second = new PasswordReset(stack, 'ResetB', {
       userPool: first.userPool,
       attachTrigger: false,
+      attachCustomMessage: false,
       senderAddress: SENDER,
     });
     const template = Template.fromStack(stack);

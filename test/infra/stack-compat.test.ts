@@ -89,6 +89,22 @@ const ADDED_BY_DURABLE_DELIVERY: Record<string, string> = {
   DeliverAfterResetThrottlesAlarm2EDC0890: 'AWS::CloudWatch::Alarm',
   PostConfirmationHandOffFailedAlarmA3A5F4CC: 'AWS::CloudWatch::Alarm',
 };
+/**
+ * Issue 15: the CustomMessage trigger (the localized reset email with the link), with its role,
+ * policy, log group, Cognito's invoke permission and its alarms. A new log group is the only
+ * stateful resource, and nothing existing changes id.
+ */
+const ADDED_BY_CUSTOM_MESSAGE: Record<string, string> = {
+  CustomMessage7D2CB8D5: 'AWS::Lambda::Function',
+  CustomMessageRole26552E93: 'AWS::IAM::Role',
+  CustomMessageRoleDefaultPolicyFD4B0A34: 'AWS::IAM::Policy',
+  CustomMessageLogs7491F7C2: 'AWS::Logs::LogGroup',
+  UserPoolCustomMessageCognitoF0A0255B: 'AWS::Lambda::Permission',
+  CustomMessageFallbackAlarmCD963563: 'AWS::CloudWatch::Alarm',
+  CustomMessageErrorsAlarmC2848F9F: 'AWS::CloudWatch::Alarm',
+  CustomMessageThrottlesAlarmE87B6053: 'AWS::CloudWatch::Alarm',
+  CustomMessageDurationAlarm2D695DB2: 'AWS::CloudWatch::Alarm',
+};
 /** The fixture as later issues deliberately changed it. */
 const expected: Record<string, string> = {
   ...Object.fromEntries(
@@ -98,6 +114,7 @@ const expected: Record<string, string> = {
   ),
   ...ADDED_BY_ROTATION,
   ...ADDED_BY_DURABLE_DELIVERY,
+  ...ADDED_BY_CUSTOM_MESSAGE,
 };
 
 let synthesized: Synthesized;
@@ -180,6 +197,13 @@ describe('the stack after the construct split', () => {
     }
     for (const [id, type] of Object.entries(ADDED_BY_DURABLE_DELIVERY))
       expect(after.resources[id]).toBe(type);
+  });
+
+  it('adds exactly the custom-message trigger and its alarms, nothing else of it', () => {
+    for (const [id, type] of Object.entries(ADDED_BY_CUSTOM_MESSAGE)) {
+      expect(before.resources[id], id).toBeUndefined();
+      expect(after.resources[id], id).toBe(type);
+    }
   });
 
   it('has the same outputs', () => {

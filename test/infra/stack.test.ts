@@ -145,6 +145,20 @@ describe('user pool', () => {
     });
   });
 
+  it('runs the custom-message trigger (the reset email), invocable by this pool only', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        CustomMessage: { 'Fn::GetAtt': [id(stack.functions['custom-message'].fn), 'Arn'] },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [id(stack.functions['custom-message'].fn), 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [id(stack.userPool), 'Arn'] },
+    });
+  });
+
   it("sends with Cognito's default sender and warns at synth when a sandbox has no SES identity", () => {
     sandboxed.template.hasResourceProperties('AWS::Cognito::UserPool', {
       EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT' },
@@ -302,6 +316,7 @@ describe('timeouts', () => {
     expect(FUNCTION_TIMEOUT_SECONDS['forgot-password']).toBeLessThan(29);
     expect(FUNCTION_TIMEOUT_SECONDS['confirm-forgot-password']).toBeLessThan(29);
     expect(FUNCTION_TIMEOUT_SECONDS['post-confirmation']).toBeLessThanOrEqual(5);
+    expect(FUNCTION_TIMEOUT_SECONDS['custom-message']).toBeLessThanOrEqual(5);
   });
 });
 
@@ -326,7 +341,7 @@ describe('environment (contract section 5)', () => {
       USER_POOL_CLIENT_ID: { Ref: id(stack.userPoolClient) },
       CLIENT_SECRET_ID: { Ref: id(stack.clientSecret) },
       ALLOWED_ORIGINS: '',
-      FORGOT_MIN_RESPONSE_MS: '400',
+      FORGOT_MIN_RESPONSE_MS: '700',
       ...ATTEMPT_VARIABLES(),
     });
   });
@@ -374,6 +389,10 @@ describe('environment (contract section 5)', () => {
       DEAD_LETTER_QUEUE_URL: { Ref: id(stack.afterResetDeadLetterQueue) },
       IDEMPOTENCY_TABLE_NAME: { Ref: expect.stringMatching(/^AfterResetIdempotencyTable/) },
     });
+  });
+
+  it('gives the custom-message trigger its default locale, and nothing it was not configured with', () => {
+    expect(variables('custom-message')).toEqual({ DEFAULT_LOCALE: 'en' });
   });
 
   it('gives the trigger no sender in a sandbox without one', () => {
@@ -493,6 +512,13 @@ describe('IAM: each function may call exactly what it calls, on exactly its reso
         actions: ['sqs:SendMessage'],
         resources: [queueArn, { 'Fn::GetAtt': [id(stack.afterResetDeadLetterQueue), 'Arn'] }],
       },
+      xrayGrant,
+    ]);
+  });
+
+  it('custom-message: its logs and X-Ray only (it calls no AWS service)', () => {
+    expect(grantsOfRole(template, id(stack.functions['custom-message'].role))).toEqual([
+      logsGrant('custom-message'),
       xrayGrant,
     ]);
   });
@@ -963,6 +989,7 @@ describe('alarms', () => {
     ['Problem', { service: 'confirm-forgot-password', code: 'TOO_MANY_REQUESTS' }],
     ['SessionsRevokeFailed', { service: 'post-confirmation' }],
     ['HandOffFailed', { service: 'post-confirmation' }],
+    ['MessageFallback', { service: 'custom-message' }],
   ])('watch CognitoPasswordReset %s with dimensions exactly %j', (metricName, dimensions) => {
     const matching = alarms().filter(
       (alarm) =>
@@ -1041,6 +1068,6 @@ describe('alarms', () => {
   });
 
   it('contains no other alarm than those above', () => {
-    expect(alarms()).toHaveLength(6 + 6 + 1 + 2 + 3 * FUNCTION_NAMES.length);
+    expect(alarms()).toHaveLength(7 + 6 + 1 + 2 + 3 * FUNCTION_NAMES.length);
   });
 });

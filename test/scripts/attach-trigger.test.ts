@@ -669,6 +669,7 @@ describe('attach-trigger CLI against cognito-local', () => {
       // No user signs up here, so nothing is invoked or sent.
       lambdaEndpoint: 'http://127.0.0.1:1',
       triggerFunctionName: 'post-confirmation',
+      customMessageFunctionName: 'custom-message',
       sesEndpoint: 'http://127.0.0.1:1',
       debug: false,
       onCodeSent: () => {},

@@ -7,6 +7,7 @@ import type {
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
   Context,
+  CustomMessageTriggerEvent,
   PostConfirmationTriggerEvent,
 } from 'aws-lambda';
 import { vi } from 'vitest';
@@ -171,6 +172,32 @@ export async function loadWorkerHandler(
   vi.resetModules();
   const module = (await import('../../lambda/deliver-after-reset/index')) as {
     handler: WorkerHandler;
+  };
+  return module.handler;
+}
+
+/** The custom-message trigger's handler. */
+export type CustomMessageHandler = (
+  event: CustomMessageTriggerEvent,
+  context: Context,
+) => Promise<CustomMessageTriggerEvent>;
+
+/** Imports the custom-message trigger into a fresh module graph with its configuration. */
+export async function loadCustomMessageHandler(
+  env: {
+    readonly resetPageUrl?: string | undefined;
+    readonly defaultLocale?: string | undefined;
+    readonly messageTexts?: string | undefined;
+  } = {},
+): Promise<CustomMessageHandler> {
+  stubAwsBaseEnv();
+  setEnv('RESET_PAGE_URL', env.resetPageUrl);
+  setEnv('DEFAULT_LOCALE', env.defaultLocale);
+  setEnv('MESSAGE_TEXTS', env.messageTexts);
+  setEnv('AWS_LAMBDA_FUNCTION_NAME', 'custom-message');
+  vi.resetModules();
+  const module = (await import('../../lambda/custom-message/index')) as {
+    handler: CustomMessageHandler;
   };
   return module.handler;
 }
