@@ -18,6 +18,7 @@ import { maxReceiveCount, RETENTION_DAYS, RETRY_INTERVAL_SECONDS } from './after
 export { maxReceiveCount, RETENTION_DAYS, RETRY_INTERVAL_SECONDS };
 
 import type { PasswordResetConfig } from './config';
+import { customMessageEnvironment } from './custom-message';
 import { createFunction, type DeployedFunction } from './lambda-function';
 import { markTransparent } from './logical-ids';
 import { FUNCTION_TIMEOUT_SECONDS } from './settings';
@@ -85,6 +86,8 @@ export class AfterResetDelivery extends Construct {
         IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
         ...(config.senderAddress ? { NOTIFICATION_FROM: config.senderAddress } : {}),
         ...(config.sesRegion ? { NOTIFICATION_REGION: config.sesRegion } : {}),
+        // The notice's language, as the code email's (custom-message)
+        ...languageEnvironment(config),
       },
     });
     const { fn, role } = this.worker;
@@ -127,4 +130,10 @@ export class AfterResetDelivery extends Construct {
       throw new Error('the queue visibility timeout must be at least 6 x the worker timeout');
     }
   }
+}
+
+/** The language settings of the custom-message trigger, without its reset page. */
+function languageEnvironment(config: PasswordResetConfig): Record<string, string> {
+  const { RESET_PAGE_URL: _page, ...language } = customMessageEnvironment(config);
+  return language;
 }

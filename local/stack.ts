@@ -319,6 +319,7 @@ async function start(
     AFTER_RESET_QUEUE_URL: afterResetQueue.url,
     DEAD_LETTER_QUEUE_URL: deadLetter.url,
     IDEMPOTENCY_TABLE_NAME,
+    DEFAULT_LOCALE: 'en',
   });
   // The reset email's link points at the local reference page, as resetPageUrl would on AWS.
   const customMessage = lambda('custom-message', TRIGGER_TIMEOUT_MS, {

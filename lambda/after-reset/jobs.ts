@@ -18,6 +18,8 @@ export interface NotifyJob {
   /** ISO 8601 instant of the change. */
   readonly changedAt: string;
   readonly sessions: SessionOutcome;
+  /** The user's `locale` attribute (BCP 47), for the notice's language; `null` when unset. */
+  readonly locale: string | null;
 }
 
 /** Put `PasswordResetCompleted` on the bus. */
@@ -69,6 +71,7 @@ const jobSchema = v.variant('kind', [
     to: text,
     changedAt: instant,
     sessions: v.picklist(['revoked', 'revoking', 'kept']),
+    locale: v.nullable(v.pipe(v.string(), v.maxLength(64))),
   }),
   v.strictObject({
     v: v.literal(JOB_FORMAT_VERSION),

@@ -3,6 +3,14 @@
  * section 4.6): when it happened and what to do if it was not the user. Pure, so that its
  * wording is tested without SES.
  */
+import {
+  BUNDLED_TEXTS,
+  escapeHtml,
+  FALLBACK_LOCALE,
+  fill,
+  type MessageTextKey,
+  type MessageTexts,
+} from '../shared/message-texts';
 
 /**
  * What happened to the user's sessions, so that the notice says exactly that: signed out
@@ -32,19 +40,11 @@ export interface NotificationEmail {
 /** The header naming the reset a notice belongs to. */
 export const RESET_ID_HEADER = 'X-Password-Reset-Id';
 
-/**
- * What the notice says about the user's sessions. A sign-out ends the refresh tokens; an app
- * that is already open keeps its current sign-in (its access token) until that expires, so the
- * notice does not promise more than that.
- */
-const SESSION_PARAGRAPHS: Readonly<Record<SessionOutcome, readonly string[]>> = {
-  revoked: [
-    'For your security, you have been signed out on all your devices: sign in again with the new password. An app that is open right now may keep working until its current sign-in expires.',
-  ],
-  revoking: [
-    'For your security, we are signing you out on all your devices; this can take a few minutes. Sign in again with the new password. If you did not make this change, also sign out everywhere from the app (or ask our support to do it) once you have reset your password again.',
-  ],
-  kept: [],
+/** The text of each session outcome (none when the sessions were kept). */
+const SESSION_TEXT: Readonly<Record<SessionOutcome, MessageTextKey | undefined>> = {
+  revoked: 'noticeRevoked',
+  revoking: 'noticeRevoking',
+  kept: undefined,
 };
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -80,44 +80,54 @@ export function formatUtc(instant: Date): string {
 }
 
 /**
- * Composes the notice. It names no account, address or link: a notice that a phisher can copy
- * verbatim should not teach users to click, and the recipient's address is already the
- * account's.
+ * Formats the instant of the change in the notice's language, always in UTC so the wording does
+ * not depend on the function's time zone; English keeps {@link formatUtc}'s exact wording.
+ */
+function formatWhen(instant: Date, locale: string): string {
+  if (locale === FALLBACK_LOCALE) return formatUtc(instant);
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'full',
+    timeStyle: 'long',
+    timeZone: 'UTC',
+  }).format(instant);
+}
+
+/**
+ * Composes the notice in the user's language (the texts of lambda/shared/message-texts, a
+ * team's overrides included; English when none is given). It names no account, address or
+ * link: a notice that a phisher can copy verbatim should not teach users to click, and the
+ * recipient's address is already the account's.
  *
  * @example
  * composeNotification({ changedAt: new Date(), resetId, sessions: 'revoked' }).subject;
  * // => 'Your password was changed'
  */
-export function composeNotification(facts: NotificationFacts): NotificationEmail {
-  const when = formatUtc(facts.changedAt);
+export function composeNotification(
+  facts: NotificationFacts,
+  language: { readonly locale: string; readonly texts: MessageTexts } = {
+    locale: FALLBACK_LOCALE,
+    texts: BUNDLED_TEXTS[FALLBACK_LOCALE] as MessageTexts,
+  },
+): NotificationEmail {
+  const { texts, locale } = language;
+  const sessionText = SESSION_TEXT[facts.sessions];
   const paragraphs = [
-    `The password of your account was changed on ${when}.`,
-    ...SESSION_PARAGRAPHS[facts.sessions],
-    'If you made this change, you do not need to do anything.',
-    'If you did not make this change, someone else may have access to your email: secure your email ' +
-      'account first (change its password), then reset your password again with "Forgot password" ' +
-      'in the app, and contact our support.',
-    'We will never ask you for your password. This message contains no links.',
+    fill(texts.noticeChangedAt, { when: formatWhen(facts.changedAt, locale) }),
+    ...(sessionText === undefined ? [] : [texts[sessionText]]),
+    texts.noticeNoAction,
+    texts.noticeNotYou,
+    texts.noticeNoLinks,
   ];
-  const reference = `Reference: ${facts.resetId}`;
+  const reference = fill(texts.noticeReference, { reference: facts.resetId });
   const text = `${paragraphs.join('\n\n')}\n\n${reference}\n`;
   const html =
-    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Your password was changed</title></head><body>' +
+    `<!DOCTYPE html><html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><title>${escapeHtml(texts.noticeSubject)}</title></head><body>` +
     paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
     `<p style="color:#666;font-size:12px">${escapeHtml(reference)}</p></body></html>`;
   return {
-    subject: 'Your password was changed',
+    subject: texts.noticeSubject,
     text,
     html,
     headers: [{ name: RESET_ID_HEADER, value: facts.resetId }],
   };
-}
-
-function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 }

@@ -2,6 +2,12 @@
  * The deliver-after-reset function's configuration (contract section 5), read from the
  * environment once per invocation, as the trigger reads its own.
  */
+import {
+  FALLBACK_LOCALE,
+  parseDefaultLocale,
+  parseTextOverrides,
+  type TextOverrides,
+} from '../shared/message-texts';
 
 /** What the function is configured to do. */
 export interface DeliveryConfig {
@@ -17,6 +23,10 @@ export interface DeliveryConfig {
   readonly deadLetterQueueUrl: string | undefined;
   /** Powertools Idempotency table; unset: no duplicate suppression (at least once only). */
   readonly idempotencyTableName: string | undefined;
+  /** The notice's language when the user's `locale` has no texts (`DEFAULT_LOCALE`). */
+  readonly defaultLocale: string;
+  /** A team's texts over the bundled ones (`MESSAGE_TEXTS`, validated at synth). */
+  readonly textOverrides: TextOverrides;
 }
 
 /**
@@ -33,7 +43,24 @@ export function readDeliveryConfig(env: NodeJS.ProcessEnv = process.env): Delive
     queueUrl: nonBlank(env.AFTER_RESET_QUEUE_URL),
     deadLetterQueueUrl: nonBlank(env.DEAD_LETTER_QUEUE_URL),
     idempotencyTableName: nonBlank(env.IDEMPOTENCY_TABLE_NAME),
+    ...languageOf(env),
   };
+}
+
+/**
+ * The language settings, the same the custom-message trigger reads. Both are validated at synth;
+ * should they still be wrong, the notice goes out in the bundled texts rather than not at all.
+ */
+function languageOf(env: NodeJS.ProcessEnv): {
+  defaultLocale: string;
+  textOverrides: TextOverrides;
+} {
+  try {
+    const textOverrides = parseTextOverrides(nonBlank(env.MESSAGE_TEXTS));
+    return { defaultLocale: parseDefaultLocale(env.DEFAULT_LOCALE, textOverrides), textOverrides };
+  } catch {
+    return { defaultLocale: FALLBACK_LOCALE, textOverrides: {} };
+  }
 }
 
 function nonBlank(value: string | undefined): string | undefined {

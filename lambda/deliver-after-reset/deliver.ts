@@ -13,6 +13,7 @@ import type { AfterResetJob } from '../after-reset/jobs';
 import { composeNotification } from '../after-reset/notification-email';
 import { buildDetail } from '../after-reset/password-reset-completed';
 import { withTimeout } from '../after-reset/with-timeout';
+import { textsFor } from '../shared/message-texts';
 import type { DeliveryConfig } from './config';
 import { NotConfiguredError } from './permanence';
 
@@ -52,11 +53,13 @@ export async function deliverJob(
       const from = config.notificationFrom;
       if (from === undefined)
         throw new NotConfiguredError('no sender configured (NOTIFICATION_FROM)');
-      const email = composeNotification({
-        changedAt: new Date(job.changedAt),
-        resetId: job.resetId,
-        sessions: job.sessions,
-      });
+      const email = composeNotification(
+        { changedAt: new Date(job.changedAt), resetId: job.resetId, sessions: job.sessions },
+        textsFor(job.locale ?? undefined, {
+          defaultLocale: config.defaultLocale,
+          overrides: config.textOverrides,
+        }),
+      );
       await withTimeout(CALL_TIMEOUT_MS, (signal) =>
         effects.sendNotification(
           { from, to: job.to, region: config.notificationRegion, email },

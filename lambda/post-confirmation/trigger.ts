@@ -178,6 +178,7 @@ async function onPasswordReset(
             to: notify,
             changedAt: new Date(startedAt).toISOString(),
             sessions,
+            locale: nonBlank(attributes.locale)?.slice(0, 64) ?? null,
           } as const,
         ]),
     // A sign-out that failed here is retried on the durable path; the event waits for it, so

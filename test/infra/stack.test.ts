@@ -388,6 +388,7 @@ describe('environment (contract section 5)', () => {
       AFTER_RESET_QUEUE_URL: { Ref: id(stack.afterResetQueue) },
       DEAD_LETTER_QUEUE_URL: { Ref: id(stack.afterResetDeadLetterQueue) },
       IDEMPOTENCY_TABLE_NAME: { Ref: expect.stringMatching(/^AfterResetIdempotencyTable/) },
+      DEFAULT_LOCALE: 'en',
     });
   });
 

@@ -1,10 +1,12 @@
 /** The wording of the "your password was changed" notice. */
+
 import { describe, expect, it } from 'vitest';
 import {
   composeNotification,
   formatUtc,
   RESET_ID_HEADER,
 } from '../../lambda/after-reset/notification-email';
+import { textsFor } from '../../lambda/shared/message-texts';
 
 const facts = {
   changedAt: new Date('2026-11-26T19:05:02.123Z'),
@@ -73,5 +75,42 @@ describe('composeNotification', () => {
     const html = composeNotification({ ...facts, resetId: '<script>"x"&' }).html;
     expect(html).toContain('&lt;script&gt;&quot;x&quot;&amp;');
     expect(html).not.toContain('<script>');
+  });
+});
+
+describe('the notice in the user language', () => {
+  const facts = {
+    changedAt: new Date('2026-11-26T19:05:02Z'),
+    resetId: '3f1c0000-0000-8000-8000-000000000000',
+    sessions: 'revoking',
+  } as const;
+
+  it.each([
+    ['de', 'Ihr Passwort wurde geändert', 'melden wir Sie auf allen Geräten ab', '2026'],
+    ['fr', 'Votre mot de passe', 'nous vous déconnectons', '2026'],
+    ['es', 'contraseña', 'estamos cerrando tu sesión', '2026'],
+  ] as const)(
+    '%s: subject, the sessions and the date, in that language',
+    (locale, subject, sessions, year) => {
+      const email = composeNotification(
+        facts,
+        textsFor(locale, { defaultLocale: 'en', overrides: {} }),
+      );
+      expect(email.subject).toContain(subject);
+      expect(email.text).toContain(sessions);
+      expect(email.text).toContain(year);
+      expect(email.text).not.toContain('The password of your account');
+      expect(email.html).toContain(`<html lang="${locale}">`);
+      expect(email.text).toContain(facts.resetId);
+    },
+  );
+
+  it('falls back from pt-BR to the default locale, English', () => {
+    const email = composeNotification(
+      facts,
+      textsFor('pt-BR', { defaultLocale: 'en', overrides: {} }),
+    );
+    expect(email.subject).toBe('Your password was changed');
+    expect(email.text).toContain('Thursday, 26 November 2026, 19:05:02 UTC');
   });
 });
