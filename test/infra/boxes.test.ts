@@ -318,7 +318,7 @@ describe('ResetAlarms', () => {
     });
     const template = Template.fromStack(s);
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    // 13 of the metrics, 1 custom-message fallback, 2 on the queues, 3 per function (6 functions)
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 30);
+    // 12 on the handlers' metrics, 1 custom-message fallback, 1 API 5XX, 2 on the queues, 3 per function (6 functions)
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 34);
   });
 });

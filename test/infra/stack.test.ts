@@ -81,7 +81,7 @@ describe('logs', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
     for (const group of Object.values(groups)) expect(group.Properties?.RetentionInDays).toBe(90);
     const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
     for (const fn of functions) {
       const logGroup = (fn.Properties?.LoggingConfig as { LogGroup?: { Ref: string } } | undefined)
         ?.LogGroup;
