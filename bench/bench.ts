@@ -21,7 +21,7 @@ import {
   type VariantResult,
 } from './report';
 import { nodeBinary } from './runners';
-import { EXPERIMENTS, VARIANTS } from './variants';
+import { EXPERIMENTS, FLOOR_OF, VARIANTS } from './variants';
 
 export interface BenchResults {
   readonly generatedAt: string;
@@ -80,9 +80,11 @@ export async function runBench(
       `unknown variant(s) ${unknown.join(', ')}; known: ${candidates.map((v) => v.id).join(', ')}`,
     );
   }
-  const selected = candidates.filter(
-    (v) => options.only === undefined || v.role === 'floor' || options.only.includes(v.id),
-  );
+  const wanted = (id: string): boolean =>
+    options.only === undefined ||
+    options.only.includes(id) ||
+    Object.entries(FLOOR_OF).some(([of, floor]) => floor === id && options.only?.includes(of));
+  const selected = candidates.filter((v) => v.role === 'floor' || wanted(v.id));
   for (const variant of selected) {
     const result = await buildVariant(root, variant, workDir);
     if (result === undefined) missing.push(variant.id);

@@ -26,6 +26,8 @@ interface WarmReport {
   heap: { after: number; heapUsed: number; rss: number }[];
   /** Secrets Manager calls the child's in-process fake received (load and every invocation). */
   secretCalls: number;
+  /** Calls per operation the child's in-process fake received (load and every invocation). */
+  calls: Record<string, number>;
 }
 
 /** One cold run, as measured by the child, plus what the fake saw during it. */
@@ -76,6 +78,11 @@ export interface WarmRound {
   readonly rssEndBytes: number;
   /** Secrets Manager calls this container made, module load and first invocation included. */
   readonly secretCalls: number;
+  /**
+   * Calls per operation this container made to its in-process fake, the cold invocation included:
+   * every upstream call of a warm invocation must land there, never on the cold runs' fake.
+   */
+  readonly calls: Readonly<Record<string, number>>;
   readonly durationMs: number;
   /** The post-GC heap samples themselves: invocations done, heap used, RSS (bytes). */
   readonly heapSamples: readonly { after: number; heapUsed: number; rss: number }[];
@@ -220,6 +227,7 @@ export async function measureWarm(
         rssStartBytes: first?.rss ?? 0,
         rssEndBytes: last?.rss ?? 0,
         secretCalls: report.secretCalls,
+        calls: report.calls,
         durationMs: performance.now() - started,
         heapSamples: report.heap,
       });

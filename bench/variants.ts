@@ -110,6 +110,14 @@ export const VARIANTS: readonly Variant[] = [
     note: 'the floor built with every product option, the environment-only credential alias included',
   },
   {
+    id: 'floor-trigger',
+    role: 'reference',
+    operation: 'trigger',
+    entry: 'bench/variants/floor-trigger.ts',
+    adjust: withDefaultCredentialChain,
+    note: 'the trigger floor: new CognitoIdentityProviderClient() + new SQSClient(), AdminUserGlobalSignOut then SendMessageBatch, SDK defaults',
+  },
+  {
     id: 'typical',
     role: 'typical',
     operation: 'confirm',
@@ -149,6 +157,13 @@ export const VARIANTS: readonly Variant[] = [
     note: 'dist/lambda/custom-message/index.mjs (a CustomMessage_ForgotPassword event, German, with the link)',
   },
 ];
+
+/**
+ * The floor each product function is judged against, where it is not the confirm floor: "the
+ * least a function can do that makes its remaining calls" (issue 13), for the trigger a sign-out
+ * and a hand-off.
+ */
+export const FLOOR_OF: Readonly<Record<string, string>> = { trigger: 'floor-trigger' };
 
 /** `--experiments`: one change at a time against the shipped confirm function. */
 export const EXPERIMENTS: readonly Variant[] = [

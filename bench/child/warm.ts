@@ -27,8 +27,19 @@ const collect = (globalThis as { gc?: () => void }).gc;
 if (collect === undefined) throw new Error('warm child needs --expose-gc');
 
 const aws = await startFakeAws(0, { log: false });
-for (const name of Object.keys(process.env)) {
-  if (name.startsWith('AWS_ENDPOINT_URL_')) process.env[name] = aws.url;
+// Every address of the parent's fake moves to this one: the endpoints, and the queue URL the
+// trigger sends to (the SQS client sends to the queue URL's host, not to its endpoint).
+const parentUrls = new Set(
+  Object.entries(process.env)
+    .filter(([name]) => name.startsWith('AWS_ENDPOINT_URL_'))
+    .map(([, value]) => value)
+    .filter((value): value is string => value !== undefined && value !== ''),
+);
+for (const [name, value] of Object.entries(process.env)) {
+  const parent = [...parentUrls].find((url) => value?.startsWith(url));
+  if (value !== undefined && parent !== undefined) {
+    process.env[name] = `${aws.url}${value.slice(parent.length)}`;
+  }
 }
 
 const module = (await import(pathToFileURL(bundle).href)) as {
@@ -64,6 +75,7 @@ writeSync(
     durations: Array.from(durations),
     heap,
     secretCalls: aws.count(OPERATIONS.getSecretValue),
+    calls: Object.fromEntries(Object.values(OPERATIONS).map((op) => [op, aws.count(op)])),
   })}\n`,
 );
 process.exit(0);

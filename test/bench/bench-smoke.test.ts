@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BenchResults, runBench } from '../../bench/bench';
+import { OPERATIONS } from '../../bench/fake-aws';
 import { DEFAULTS } from '../../bench/options';
 import { VARIANTS } from '../../bench/variants';
 
@@ -99,6 +100,39 @@ describe('npm run bench, with tiny counts', () => {
 
     // Assess
     for (const id of apis) expect(variant(id).warm.secretCallsPerContainer).toBe(1);
+  });
+
+  it('sends every warm call, the hand-off to the queue URL included, to the in-process fake', () => {
+    // Prepare
+    const perContainer = WARM_INVOCATIONS + 1;
+
+    // Act
+    const [round] = variant('trigger').warm.rounds;
+
+    // Assess: a call left on the cold runs' fake would carry its latency into the warm figures
+    expect(round?.calls[OPERATIONS.globalSignOut]).toBe(perContainer);
+    expect(round?.calls[OPERATIONS.handOff]).toBe(perContainer);
+    expect(variant('floor-trigger').warm.rounds[0]?.calls[OPERATIONS.handOff]).toBe(perContainer);
+  });
+
+  it('judges the trigger against its own floor, the same two calls', () => {
+    // Act
+    const budget = results.budgets.find(
+      (b) => b.variant === 'trigger' && b.name === 'cold first request',
+    );
+
+    // Assess
+    expect(budget?.rule).toBe('product <= 1.10 x (floor-trigger + 5 ms)');
+    expect(budget?.value).toBeCloseTo(
+      variant('trigger').cold.firstRequestMs / (variant('floor-trigger').cold.firstRequestMs + 5),
+      6,
+    );
+    expect(variant('floor-trigger').cold.callsPerRun).toEqual({
+      [OPERATIONS.globalSignOut]: 1,
+      [OPERATIONS.handOff]: 1,
+    });
+    expect(variant('trigger').cold.callsPerRun).toEqual(variant('floor-trigger').cold.callsPerRun);
+    expect(results.table).toContain('first req / (own floor+5ms)');
   });
 
   it('prints the ratios to the floor and a verdict for every budget', () => {
