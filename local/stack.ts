@@ -346,7 +346,15 @@ async function start(
   for (const fn of [forgot, confirm, trigger, worker, customMessage, rotator]) {
     cleanups.push(() => fn.stop());
   }
-  await Promise.all([forgot.warm(), confirm.warm(), trigger.warm(), customMessage.warm()]);
+  // Every function on a reset's path starts before the stack says it is up: a broken handler
+  // fails the start, and the first reset does not pay the worker's init on the same cores.
+  await Promise.all([
+    forgot.warm(),
+    confirm.warm(),
+    trigger.warm(),
+    customMessage.warm(),
+    worker.warm(),
+  ]);
   // Lambda's SQS event source: polls the queue and invokes the worker over the Invoke endpoint.
   const workerClient = new LambdaClient({
     region: REGION,
