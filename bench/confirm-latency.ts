@@ -2,17 +2,15 @@
  * `npx tsx bench/confirm-latency.ts [warm-count]`: the confirm request's latency through the local
  * stack (`npm start`), as a client sees it: the first confirm after the stack started (every
  * function cold: confirm handler and post-confirmation trigger) and then warm confirms, each for
- * a fresh user. Prints JSON. Used for the before/after figures of issue 13.
+ * a fresh user. Prints JSON. Used for the before/after figures of issue 13. The stack starts as the
+ * e2e tests start it (free ports, its own data directory); `FORGOT_MIN_RESPONSE_MS` and
+ * `CONFIRM_MIN_RESPONSE_MS` set the timing floors (0: off), the defaults otherwise.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { ensureUser, localCognitoClient } from '../local/seed';
 import { REGION, type StackInfo } from '../local/stack';
+import { startStack, stopStack } from '../test/e2e/local-stack';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const WARM = Number(process.argv[2] ?? 15);
 
 async function post(url: string, body: unknown): Promise<number> {
@@ -58,38 +56,22 @@ async function oneConfirm(info: StackInfo): Promise<number> {
   return elapsed;
 }
 
+/** The timing floors as the caller set them, else the local stack's defaults (contract). */
+function floorsFromEnv(): Record<string, string> {
+  const floors: Record<string, string> = {};
+  for (const name of ['FORGOT_MIN_RESPONSE_MS', 'CONFIRM_MIN_RESPONSE_MS']) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') floors[name] = value;
+  }
+  return floors;
+}
+
 async function main(): Promise<void> {
-  const localDir = mkdtempSync(join(tmpdir(), 'confirm-latency-'));
-  const child: ChildProcess = spawn('npm', ['start'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      CLIENT_PORT: '0',
-      COGNITO_PORT: '0',
-      SERVICES_PORT: '0',
-      SES_PORT: '0',
-      LOCAL_DIR: localDir,
-      LAMBDA_DIR: '',
-      ALLOWED_ORIGINS: '',
-      DEBUG: '',
-    },
-    detached: true,
-    stdio: 'ignore',
-  });
+  const stack = await startStack({ env: { FORGOT_MIN_RESPONSE_MS: '700', ...floorsFromEnv() } });
   try {
-    let info: StackInfo | undefined;
-    for (let i = 0; i < 600 && info === undefined; i += 1) {
-      try {
-        info = JSON.parse(readFileSync(join(localDir, 'stack.json'), 'utf8')) as StackInfo;
-      } catch {
-        await new Promise((done) => setTimeout(done, 100));
-      }
-    }
-    if (info === undefined) throw new Error('the stack did not start');
-    const cold = await oneConfirm(info);
+    const cold = await oneConfirm(stack.info);
     const warm: number[] = [];
-    for (let i = 0; i < WARM; i += 1) warm.push(await oneConfirm(info));
+    for (let i = 0; i < WARM; i += 1) warm.push(await oneConfirm(stack.info));
     warm.sort((a, b) => a - b);
     const at = (q: number) => warm[Math.min(warm.length - 1, Math.floor(q * warm.length))] ?? NaN;
     console.log(
@@ -102,9 +84,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-    await new Promise((done) => setTimeout(done, 1000));
-    rmSync(localDir, { recursive: true, force: true });
+    await stopStack(stack);
   }
 }
 

@@ -26,7 +26,8 @@ import {
   send,
   signIn,
 } from './http-client';
-import { printLogOnFailure, startStack, stopStack, type TestStack } from './local-stack';
+import { startStack, stopStack, type TestStack } from './local-stack';
+import { printLogOnFailure } from './stack-log';
 
 /** Probe handlers: plain ES modules, written for this run only. */
 const PROBES = {

@@ -1,13 +1,13 @@
 /**
  * Runs `npm start` exactly as a user does, on free ports and in its own data directory (so a
  * developer's running stack is untouched), and gives the tests its `stack.json`, its log and
- * ways to stop it the way a test runner or a terminal would.
+ * ways to stop it the way a test runner or a terminal would. Free of vitest, so that the bench's
+ * latency script starts the stack the same way.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
 import type { StackInfo } from '../../local/stack';
 
 export const REPOSITORY_ROOT = resolve(import.meta.dirname, '../..');
@@ -152,15 +152,4 @@ export async function stopStack(stack: TestStack | undefined): Promise<void> {
   killGroup(stack.process);
   rmSync(stack.localDir, { recursive: true, force: true });
   if (!gone) throw new Error(`the local stack left processes behind:\n${stack.log()}`);
-}
-
-/** Prints the stack's log after every failed test of the file, so a failure explains itself. */
-export function printLogOnFailure(stack: () => TestStack | undefined): void {
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') {
-      process.stderr.write(
-        `\n--- local stack log (${context.task.name}) ---\n${stack()?.log() ?? '(not started)'}\n`,
-      );
-    }
-  });
 }

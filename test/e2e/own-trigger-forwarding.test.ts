@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localCognitoClient } from '../../local/seed';
 import { REGION } from '../../local/stack';
 import { mailbox, send } from './http-client';
-import { printLogOnFailure, startStack, stopStack, type TestStack } from './local-stack';
+import { startStack, stopStack, type TestStack } from './local-stack';
+import { printLogOnFailure } from './stack-log';
 
 /**
  * The example is plain JavaScript without declarations: imported through a variable (a literal

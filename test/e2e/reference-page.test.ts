@@ -12,13 +12,8 @@ import { type Browser, chromium, type Page, type Request } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureUser } from '../../local/seed';
 import { cognitoOf, errorNameOf, latestCode, type Mail, mailbox, signIn } from './http-client';
-import {
-  printLogOnFailure,
-  REPOSITORY_ROOT,
-  startStack,
-  stopStack,
-  type TestStack,
-} from './local-stack';
+import { REPOSITORY_ROOT, startStack, stopStack, type TestStack } from './local-stack';
+import { printLogOnFailure } from './stack-log';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [

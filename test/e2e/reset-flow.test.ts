@@ -23,7 +23,8 @@ import {
   send,
   signIn,
 } from './http-client';
-import { printLogOnFailure, startStack, stopStack, type TestStack } from './local-stack';
+import { startStack, stopStack, type TestStack } from './local-stack';
+import { printLogOnFailure } from './stack-log';
 
 let stack: TestStack | undefined;
 printLogOnFailure(() => stack);

@@ -13,7 +13,6 @@ import { send } from './http-client';
 import {
   freshLocalDir,
   killGroup,
-  printLogOnFailure,
   processGroupMembers,
   REPOSITORY_ROOT,
   spawnStack,
@@ -21,6 +20,7 @@ import {
   type TestStack,
   waitFor,
 } from './local-stack';
+import { printLogOnFailure } from './stack-log';
 
 const STOP_WITHIN_MS = 5_000;
 const CONTRACT_FIELDS = [

@@ -4,18 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ksCriticalValue, quantile, twoSampleKs } from './kolmogorov-smirnov';
-
-/** A deterministic uniform generator (mulberry32), so these checks never flake. */
-function uniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// A deterministic uniform generator (mulberry32), so these checks never flake.
+import { seeded as uniform } from './latency-model';
 
 describe('two-sample Kolmogorov-Smirnov', () => {
   it('finds no difference between identical samples', () => {

@@ -24,13 +24,8 @@ import type { RotationRecord } from '../../local/secret-rotation';
 import { ensureUser } from '../../local/seed';
 import { REGION, SECRET_NAME } from '../../local/stack';
 import { cognitoOf, latestCode, postJson, send } from '../e2e/http-client';
-import {
-  printLogOnFailure,
-  REPOSITORY_ROOT,
-  startStack,
-  stopStack,
-  type TestStack,
-} from '../e2e/local-stack';
+import { REPOSITORY_ROOT, startStack, stopStack, type TestStack } from '../e2e/local-stack';
+import { printLogOnFailure } from '../e2e/stack-log';
 
 const MIN_CURRENT_AGE_MS = 5_000;
 let stack: TestStack | undefined;

@@ -110,24 +110,32 @@ export interface TriggerEnv {
   readonly queueUrl?: string | undefined;
 }
 
-/** Imports the post-confirmation trigger into a fresh module graph with its configuration. */
-export async function loadTriggerHandler(env: TriggerEnv): Promise<TriggerHandler> {
+/**
+ * The configuration the trigger and the worker share: both read the same after-reset settings
+ * (contract section 5), so a test sets them once for either.
+ */
+function setAfterResetEnv(env: TriggerEnv): void {
   stubAwsBaseEnv();
   setEnv('AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', env.cognitoUrl);
   setEnv('AWS_ENDPOINT_URL_SESV2', env.sesUrl);
   setEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', env.eventBridgeUrl);
+  setEnv('AWS_ENDPOINT_URL_SQS', env.sqsUrl);
   setEnv('EVENT_BUS_NAME', 'eventBusName' in env ? env.eventBusName : 'password-reset-test');
   setEnv(
     'NOTIFICATION_FROM',
     'notificationFrom' in env ? env.notificationFrom : 'no-reply@example.test',
   );
-  setEnv('REVOKE_SESSIONS', env.revokeSessions ?? 'true');
   setEnv('NOTIFICATION_REGION', undefined);
-  setEnv('AWS_ENDPOINT_URL_SQS', env.sqsUrl);
   setEnv(
     'AFTER_RESET_QUEUE_URL',
     env.queueUrl ?? 'https://sqs.eu-west-1.amazonaws.com/123456789012/after-reset',
   );
+}
+
+/** Imports the post-confirmation trigger into a fresh module graph with its configuration. */
+export async function loadTriggerHandler(env: TriggerEnv): Promise<TriggerHandler> {
+  setAfterResetEnv(env);
+  setEnv('REVOKE_SESSIONS', env.revokeSessions ?? 'true');
   setEnv('AWS_LAMBDA_FUNCTION_NAME', 'post-confirmation');
   vi.resetModules();
   const module = (await import('../../lambda/post-confirmation/index')) as {
@@ -150,22 +158,8 @@ export async function loadWorkerHandler(
     readonly dynamoDbUrl?: string | undefined;
   },
 ): Promise<WorkerHandler> {
-  stubAwsBaseEnv();
-  setEnv('AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', env.cognitoUrl);
-  setEnv('AWS_ENDPOINT_URL_SESV2', env.sesUrl);
-  setEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', env.eventBridgeUrl);
-  setEnv('AWS_ENDPOINT_URL_SQS', env.sqsUrl);
+  setAfterResetEnv(env);
   setEnv('AWS_ENDPOINT_URL_DYNAMODB', env.dynamoDbUrl);
-  setEnv('EVENT_BUS_NAME', 'eventBusName' in env ? env.eventBusName : 'password-reset-test');
-  setEnv(
-    'NOTIFICATION_FROM',
-    'notificationFrom' in env ? env.notificationFrom : 'no-reply@example.test',
-  );
-  setEnv('NOTIFICATION_REGION', undefined);
-  setEnv(
-    'AFTER_RESET_QUEUE_URL',
-    env.queueUrl ?? 'https://sqs.eu-west-1.amazonaws.com/123456789012/after-reset',
-  );
   setEnv('DEAD_LETTER_QUEUE_URL', env.deadLetterQueueUrl);
   setEnv('IDEMPOTENCY_TABLE_NAME', env.idempotencyTableName);
   setEnv('AWS_LAMBDA_FUNCTION_NAME', 'deliver-after-reset');
