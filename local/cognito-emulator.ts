@@ -19,7 +19,7 @@ import type { Context } from 'cognito-local/lib/services/context';
 import type { Message } from 'cognito-local/lib/services/messages';
 import type { User } from 'cognito-local/lib/services/userPoolService';
 import type pino from 'pino';
-import { LOOPBACK } from './listen';
+import { IDLE_CONNECTION_MS, LOOPBACK } from './listen';
 import { safeDataStoreFactory } from './safe-data-store';
 
 /** Sender address of code emails: Cognito's own default sender. */
@@ -236,6 +236,7 @@ export async function startCognitoEmulator(
     config.ServerConfig,
     allServices,
   ).start();
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 

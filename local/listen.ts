@@ -35,6 +35,16 @@ export function listenOnLoopback(server: Server, port: number, part: string): Pr
   });
 }
 
+/**
+ * How long every local server (the parts, cognito-local, the SES emulator) keeps an idle
+ * connection open. Node's default (5 s, closed at 6 s with its buffer) sat in the middle of the
+ * gaps a local run makes between two calls of one client (a rotation a few seconds after the
+ * last), and a client that reuses its socket just as the server closes it gets a reset
+ * (ECONNRESET, which the SDK names TimeoutError) instead of an answer. A minute is far from any
+ * such gap and still frees the sockets of clients that are gone.
+ */
+export const IDLE_CONNECTION_MS = 60_000;
+
 /** Closes a server and every connection it still holds (keep-alive sockets would delay exit). */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {

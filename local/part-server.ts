@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { problemDocument } from '../lambda/shared/problem-catalog';
 import { PROBLEM_CONTENT_TYPE, SECURITY_HEADERS } from '../lambda/shared/security-headers';
 import { answerUnexpectedFailure, sendAwsError } from './http-util';
+import { IDLE_CONNECTION_MS } from './listen';
 
 /** A part's request listener. */
 export type Listener = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
@@ -26,7 +27,7 @@ export function pendingServer(
   let current: Listener = (_request, response) => {
     response.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '1' }).end('starting');
   };
-  const server = createServer({ keepAliveTimeout: 5_000 }, (request, response) => {
+  const server = createServer({ keepAliveTimeout: IDLE_CONNECTION_MS }, (request, response) => {
     Promise.resolve()
       .then(() => current(request, response))
       .catch((error: unknown) => {

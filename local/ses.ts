@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type sesServerFn from 'aws-ses-v2-local';
 import type { Email } from 'aws-ses-v2-local/dist/store';
 import { keepNewest, RECORD_CAP } from './bounded';
-import { closeServer, LOOPBACK, PortInUseError } from './listen';
+import { closeServer, IDLE_CONNECTION_MS, LOOPBACK, PortInUseError } from './listen';
 
 const require = createRequire(import.meta.url);
 
@@ -28,6 +28,7 @@ export async function startSes(port: number): Promise<SesEmulator> {
   const server: Server = await start({ host: LOOPBACK, port });
   // Its listen callback also runs on a listen error (Express 5): check it really listens.
   if (!server.listening) throw new PortInUseError('SES emulator', port);
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   return {

@@ -5,9 +5,10 @@
  * old state removed and the new stack seeded.
  */
 import { existsSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { Agent, type Server } from 'node:http';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import {
   maxReceiveCount,
   RETENTION_DAYS,
@@ -127,6 +128,21 @@ const TRIGGER_TIMEOUT_MS = 5_000;
 const ROTATION_TIMEOUT_MS = 30_000;
 /** The deployed worker's timeout (infra/settings.ts). */
 const WORKER_TIMEOUT_MS = 30_000;
+
+/**
+ * The stack's own Lambda Invoke clients (the rotation's steps, the SQS event source), which call
+ * the stack's services endpoint over loopback. A new connection per call: a kept-alive socket that
+ * the server closes for idleness just as the next call picks it up fails that call with a reset,
+ * and an idle gap near the server's keep-alive timeout is what a rotation every few seconds makes.
+ */
+function invokeClientSettings(servicesUrl: string) {
+  return {
+    region: REGION,
+    endpoint: servicesUrl,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: false }) }),
+  };
+}
 
 /** Starts the whole local stack; rejects (having stopped what it started) if any part fails. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
@@ -334,9 +350,7 @@ async function start(
     MIN_CURRENT_AGE_SECONDS: options.rotationMinCurrentAgeSeconds,
   });
   const lambdaClient = new LambdaClient({
-    region: REGION,
-    endpoint: servicesUrl,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...invokeClientSettings(servicesUrl),
     // One attempt per step, as Secrets Manager invokes (it retries the rotation, not the call).
     maxAttempts: 1,
   });
@@ -357,9 +371,7 @@ async function start(
   ]);
   // Lambda's SQS event source: polls the queue and invokes the worker over the Invoke endpoint.
   const workerClient = new LambdaClient({
-    region: REGION,
-    endpoint: servicesUrl,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...invokeClientSettings(servicesUrl),
     maxAttempts: 1,
   });
   cleanups.push(() => workerClient.destroy());

@@ -3,9 +3,9 @@
  * unexpectedly (throws, or rejects) gets the part's own 500 answer, and the server keeps serving
  * (before, a rejection was unhandled and ended the whole stack process).
  */
-import { request as httpRequest, type Server } from 'node:http';
+import { Agent, request as httpRequest, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeServer, listenOnLoopback } from '../../local/listen';
+import { closeServer, IDLE_CONNECTION_MS, listenOnLoopback } from '../../local/listen';
 import {
   awsFailure,
   type Listener,
@@ -108,4 +108,43 @@ describe('a part whose listener fails unexpectedly', () => {
     expect(answer.headers['cache-control']).toBe('no-store');
     expect(answer.headers['x-content-type-options']).toBe('nosniff');
   });
+});
+
+describe('an idle connection to a part', () => {
+  /** Past Node's default close of an idle connection (5 s keep-alive plus its 1 s buffer). */
+  const NODE_DEFAULT_CLOSE_MS = 6_000;
+
+  it('stays open past the default close, so a client reusing it is never reset mid-gap', async () => {
+    // Prepare
+    const { server, attach } = pendingServer('services', awsFailure, () => undefined);
+    attach(fragile);
+    servers.push(server);
+    const port = await listenOnLoopback(server, 0, 'services');
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const call = () =>
+      new Promise<{ reused: boolean; status: number }>((resolve, reject) => {
+        const outgoing = httpRequest({ host: '127.0.0.1', port, path: '/', agent }, (response) => {
+          response.resume();
+          response.on('end', () =>
+            resolve({ reused: outgoing.reusedSocket, status: response.statusCode ?? 0 }),
+          );
+        });
+        outgoing.on('error', reject);
+        outgoing.end();
+      });
+
+    try {
+      // Act
+      const first = await call();
+      await new Promise((resolve) => setTimeout(resolve, NODE_DEFAULT_CLOSE_MS + 500));
+      const second = await call();
+
+      // Assess: the server did not close the idle socket, the client reused it
+      expect(IDLE_CONNECTION_MS).toBeGreaterThan(NODE_DEFAULT_CLOSE_MS * 5);
+      expect(first).toEqual({ reused: false, status: 200 });
+      expect(second).toEqual({ reused: true, status: 200 });
+    } finally {
+      agent.destroy();
+    }
+  }, 20_000);
 });
