@@ -14,14 +14,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { maxReceiveCount, RETENTION_DAYS, RETRY_INTERVAL_SECONDS } from './after-reset-retry';
-
-export { maxReceiveCount, RETENTION_DAYS, RETRY_INTERVAL_SECONDS };
-
 import type { PasswordResetConfig } from './config';
 import { customMessageEnvironment } from './custom-message';
 import { createFunction, type DeployedFunction } from './lambda-function';
 import { markTransparent } from './logical-ids';
-import { FUNCTION_TIMEOUT_SECONDS } from './settings';
 
 /** Props of {@link AfterResetDelivery}. */
 export interface AfterResetDeliveryProps {
@@ -31,6 +27,8 @@ export interface AfterResetDeliveryProps {
   /** The bus the worker puts `PasswordResetCompleted` on. */
   readonly eventBusName: string;
   readonly eventBusArn: string;
+  /** What `cdk destroy` does with the queues and the table (they hold jobs naming users). */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /** The after-reset queue, its dead-letter queue, the idempotency table and the worker. */
@@ -47,10 +45,8 @@ export class AfterResetDelivery extends Construct {
   constructor(scope: Construct, id: string, props: AfterResetDeliveryProps) {
     super(scope, id);
     markTransparent(this);
-    const { config } = props;
-    // Jobs name the user (address, user name): encrypted at rest, TLS only in transit. Both
-    // queues go with the stack in a sandbox; otherwise they keep what they hold.
-    const removalPolicy = config.sandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const { config, removalPolicy } = props;
+    // Jobs name the user (address, user name): encrypted at rest, TLS only in transit.
     this.deadLetterQueue = new sqs.Queue(this, 'AfterResetDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -126,9 +122,6 @@ export class AfterResetDelivery extends Construct {
         resources: [this.idempotencyTable.tableArn],
       }),
     );
-    if (FUNCTION_TIMEOUT_SECONDS['deliver-after-reset'] * 6 > RETRY_INTERVAL_SECONDS) {
-      throw new Error('the queue visibility timeout must be at least 6 x the worker timeout');
-    }
   }
 }
 

@@ -66,6 +66,7 @@ export class AfterReset extends Construct {
     this.delivery = new AfterResetDelivery(this, 'Delivery', {
       config,
       bundleDir: props.bundleDir,
+      removalPolicy: props.removalPolicy,
       eventBusName: this.eventBus.eventBusName,
       eventBusArn: this.eventBus.eventBusArn,
     });

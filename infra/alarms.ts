@@ -28,10 +28,28 @@ export interface AfterResetQueues {
 }
 
 /**
- * A job older than this in the after-reset queue means a dependency has been failing that long:
- * notices and events are late (they are still delivered up to the horizon).
+ * A job older than this in the after-reset queue that was never received (SQS leaves a message
+ * received three times or more out of the age metric) means the worker is not reading the queue.
  */
 export const AFTER_RESET_AGE_ALARM_SECONDS = 3_600;
+
+/**
+ * The worker's attempt metrics (lambda/deliver-after-reset/batch.ts, `ATTEMPT_METRICS`: 1 a
+ * failed attempt, 0 a done one) and the dependency each stands for.
+ */
+const AFTER_RESET_ATTEMPT_METRICS = [
+  ['NotificationFailed', 'SES'],
+  ['EventPublishFailed', 'EventBridge'],
+  ['SessionsRevokeFailed', 'the retried Cognito sign-out'],
+] as const;
+
+/**
+ * A failing dependency alarms when jobs failed in 10 of 12 five-minute periods: a job is retried
+ * every 5 minutes, so an outage fails one in nearly every period, while a failure that the next
+ * retry clears does not page anyone.
+ */
+const FAILING_WINDOW_PERIODS = 12;
+const FAILING_PERIODS = 10;
 
 /**
  * Creates the alarm topic and every alarm; returns the topic.
@@ -87,11 +105,14 @@ export function createAlarms(
     metric: cloudwatch.IMetric,
     threshold: number,
     description: string,
+    periods: { readonly evaluationPeriods?: number; readonly datapointsToAlarm?: number } = {},
   ): cloudwatch.Alarm => {
+    const evaluationPeriods = periods.evaluationPeriods ?? 1;
     const created = new cloudwatch.Alarm(scope, id, {
       metric,
       threshold,
-      evaluationPeriods: 1,
+      evaluationPeriods,
+      datapointsToAlarm: periods.datapointsToAlarm ?? evaluationPeriods,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
@@ -162,7 +183,7 @@ export function createAlarms(
     'PostConfirmationSessionsRevokeFailedAlarm',
     handlerMetric('SessionsRevokeFailed', { service: 'post-confirmation' }),
     1,
-    'The post-confirmation trigger could not sign a user out in the request: the old sessions live until the after-reset queue retries the sign-out (see the queue age alarm).',
+    'The post-confirmation trigger could not sign a user out in the request: the old sessions live until the after-reset queue retries the sign-out (DeliverAfterResetSessionsRevokeFailedAlarm when that keeps failing).',
   );
   alarm(
     'PostConfirmationHandOffFailedAlarm',
@@ -179,6 +200,17 @@ export function createAlarms(
     1,
     'After-reset jobs are in the dead-letter queue (past the retry horizon, or failed permanently, e.g. SES rejecting the address): fix the cause, then redrive (README, "After a reset").',
   );
+  // A job that keeps failing: SQS drops a message received three times or more from the queue's
+  // age metric, so a failing dependency shows in the worker's own attempt metrics, not there.
+  for (const [metricName, dependency] of AFTER_RESET_ATTEMPT_METRICS) {
+    alarm(
+      `DeliverAfterReset${metricName}Alarm`,
+      handlerMetric(metricName, { service: 'deliver-after-reset' }),
+      1,
+      `deliver-after-reset reported ${metricName} in at least ${FAILING_PERIODS} of the last ${FAILING_WINDOW_PERIODS} five-minute periods: ${dependency} has been failing for about an hour; those jobs are late and retried until the horizon, then dead-lettered.`,
+      { evaluationPeriods: FAILING_WINDOW_PERIODS, datapointsToAlarm: FAILING_PERIODS },
+    );
+  }
   alarm(
     'AfterResetQueueAgeAlarm',
     afterReset.queue.metricApproximateAgeOfOldestMessage({
@@ -186,7 +218,7 @@ export function createAlarms(
       statistic: cloudwatch.Stats.MAXIMUM,
     }),
     AFTER_RESET_AGE_ALARM_SECONDS,
-    `An after-reset job has waited ${AFTER_RESET_AGE_ALARM_SECONDS / 3600} h or more: SES, EventBridge or Cognito has been failing that long; notices and events are late (retried until the horizon).`,
+    `An after-reset job has waited ${AFTER_RESET_AGE_ALARM_SECONDS / 3600} h or more without being received: the worker is not reading the queue (its event source disabled, throttled or refused); notices and events are late.`,
   );
   alarm(
     'CustomMessageFallbackAlarm',

@@ -11,6 +11,7 @@ import {
   type TextOverrides,
 } from '../lambda/shared/message-texts';
 import { parseResetPageUrl, ResetPageUrlError } from '../lambda/shared/reset-page-url';
+import { MAX_RETRY_HOURS } from './after-reset-retry';
 
 /** Where a configuration value came from: the stack's cdk.json context, or a construct prop. */
 export type ConfigSource = 'context' | 'prop';
@@ -233,9 +234,9 @@ function parse(lookup: (key: string) => unknown): PasswordResetConfig {
         : integer(lookup, 'secretRotationDays', 0, 1_000),
     attemptLimit: integer(lookup, 'attemptLimit', 0, 1_000),
     attemptWindowSeconds: integer(lookup, 'attemptWindowSeconds', 60, 86_400),
-    // At most 7 days: SQS keeps a message 14 days from its first enqueue, dead-letter queue
-    // included, so a job dead-lettered at the horizon still has 7 days for its redrive.
-    afterResetRetryHours: integer(lookup, 'afterResetRetryHours', 1, 168),
+    // At most SQS's 1,000 deliveries of one job (83 h at one per 300 s), which also leaves a job
+    // dead-lettered at the horizon over 10 of the 14 days SQS keeps it from its first enqueue.
+    afterResetRetryHours: integer(lookup, 'afterResetRetryHours', 1, MAX_RETRY_HOURS),
     logRetentionDays,
     ...parseMessages(lookup),
   };

@@ -3,11 +3,8 @@
  * the box constructs it is made of, and the stand-alone stack.
  */
 export { AfterReset, type AfterResetProps } from './after-reset';
-export {
-  AfterResetDelivery,
-  type AfterResetDeliveryProps,
-  maxReceiveCount,
-} from './after-reset-delivery';
+export { AfterResetDelivery, type AfterResetDeliveryProps } from './after-reset-delivery';
+export { MAX_RETRY_HOURS, maxReceiveCount } from './after-reset-retry';
 export { ResetAlarms } from './alarms';
 export { ApiFunctions, type ApiFunctionsProps } from './api-functions';
 export { ResetAppClient, type ResetAppClientProps } from './app-client';

@@ -86,7 +86,7 @@ export interface PasswordResetOptions {
    */
   readonly secretRotationDays?: number;
   /**
-   * Hours (1-168) the after-reset queue retries the notice, the event or a late sign-out while
+   * Hours (1-83, SQS's 1,000 deliveries of a job) the after-reset queue retries the notice, the event or a late sign-out while
    * SES, EventBridge or Cognito fails, before the job moves to the dead-letter queue (alarmed;
    * redrive with `aws sqs start-message-move-task`). @default 24
    */

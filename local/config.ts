@@ -4,6 +4,7 @@
  * reuse the previous run's data.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { MAX_RETRY_HOURS } from '../infra/after-reset-retry';
 import type { StackPorts } from './stack';
 import { CDK_THROTTLE_DEFAULTS, type ThrottleLimits } from './throttle';
 
@@ -65,7 +66,7 @@ Environment:
   ATTEMPT_LIMIT=10            requests per account and operation in a window (0: off)
   ATTEMPT_WINDOW_SECONDS=900  the attempt limit's window
   CLIENT_SECRET_CACHE_SECONDS=300  how long the functions keep the client secret
-  AFTER_RESET_RETRY_HOURS=24   how long the after-reset queue retries a notice or event (1-168)
+  AFTER_RESET_RETRY_HOURS=24   how long the after-reset queue retries a notice or event (1-83)
   AFTER_RESET_TIME_SCALE=1     factor on the local SQS timings (0.001: a 5 min retry in 0.3 s)
   ROTATION_MIN_CURRENT_AGE_SECONDS=600  how long a client secret must have been AWSCURRENT
                               before rotation deletes the one before it (default: twice the cache)
@@ -130,9 +131,9 @@ export function parseStackConfig(
     String(2 * Number(secretCacheSeconds)),
   );
   const afterResetRetryHours = Number(wholeNumber(env, 'AFTER_RESET_RETRY_HOURS', '24'));
-  if (afterResetRetryHours < 1 || afterResetRetryHours > 168) {
+  if (afterResetRetryHours < 1 || afterResetRetryHours > MAX_RETRY_HOURS) {
     throw new StackConfigError(
-      `AFTER_RESET_RETRY_HOURS must be from 1 to 168, got ${afterResetRetryHours}`,
+      `AFTER_RESET_RETRY_HOURS must be from 1 to ${MAX_RETRY_HOURS}, got ${afterResetRetryHours}`,
     );
   }
   const afterResetTimeScale = Number(env.AFTER_RESET_TIME_SCALE ?? '1');

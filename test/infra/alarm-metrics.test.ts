@@ -30,6 +30,7 @@ import {
   loadApiHandler,
   loadCustomMessageHandler,
   loadTriggerHandler,
+  loadWorkerHandler,
 } from '../support/handlers';
 import { lambdaContext } from '../support/lambda-context';
 import { captureLogs } from '../support/log-capture';
@@ -182,6 +183,59 @@ beforeAll(async () => {
   sqs.on(SendMessageBatchCommand).rejects(new Error('KmsAccessDenied'));
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   await captureEmf(() => trigger(postConfirmationEvent(), lambdaContext({ remainingMs: 5_000 })));
+  // The worker failing each kind of job (SES, EventBridge, the retried sign-out): the jobs come
+  // from the real trigger, once with its sign-out failing (a revoke job) and once without (a
+  // publish job).
+  const queued: string[] = [];
+  sqs.reset();
+  sqs
+    .on(SendMessageBatchCommand)
+    .callsFake((input: { Entries?: { Id?: string; MessageBody?: string }[] }) => {
+      for (const entry of input.Entries ?? []) queued.push(entry.MessageBody ?? '');
+      return { Successful: (input.Entries ?? []).map((entry) => ({ Id: entry.Id })), Failed: [] };
+    });
+  await trigger(postConfirmationEvent(), lambdaContext({ remainingMs: 5_000 }));
+  cognito.reset();
+  await trigger(postConfirmationEvent(), lambdaContext({ remainingMs: 5_000 }));
+  cognito.on(AdminUserGlobalSignOutCommand).rejects(new Error('ServiceUnavailable'));
+  ses.on(SendEmailCommand).rejects(new Error('ServiceUnavailable'));
+  eventBridge.on(PutEventsCommand).rejects(new Error('ServiceUnavailable'));
+  const worker = await loadWorkerHandler({
+    cognitoUrl: UNUSED_ENDPOINT,
+    sesUrl: UNUSED_ENDPOINT,
+    eventBridgeUrl: UNUSED_ENDPOINT,
+  });
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  const retried = await captureEmf(() =>
+    worker(
+      {
+        Records: queued.map((body, index) => ({
+          messageId: `m-${index}`,
+          receiptHandle: `r-${index}`,
+          body,
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: '0',
+            SenderId: 'test',
+            ApproximateFirstReceiveTimestamp: '0',
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:after-reset',
+          awsRegion: 'eu-west-1',
+        })),
+      },
+      lambdaContext({ remainingMs: 30_000 }),
+    ),
+  );
+  expect(queued.map((body) => (JSON.parse(body) as { kind: string }).kind).sort()).toEqual([
+    'notify',
+    'notify',
+    'publish',
+    'revoke',
+  ]);
+  expect(retried.batchItemFailures).toHaveLength(4);
   // The reset email falling back to the plain message (an environment edited into a bad URL).
   const customMessage = await loadCustomMessageHandler({ resetPageUrl: 'http://app.example.com' });
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
@@ -200,18 +254,21 @@ afterAll(() => {
 });
 
 describe('alarms on the handlers’ metrics', () => {
-  it('exist for INTERNAL, throttling, attempt limits, code guessing, delivery, a failed sign-out, a failed hand-off and the reset email fallback', () => {
+  it('exist for INTERNAL, throttling, attempt limits, code guessing, delivery, a failed sign-out, a failed hand-off, the reset email fallback and each after-reset job failing', () => {
     expect(watched.map((metric) => metric.metricName).sort()).toEqual([
       'AttemptLimitUnavailable',
       'AttemptLimitUnavailable',
+      'EventPublishFailed',
       'HandOffFailed',
       'MessageFallback',
+      'NotificationFailed',
       'Problem',
       'Problem',
       'Problem',
       'Problem',
       'Problem',
       'Problem',
+      'SessionsRevokeFailed',
       'SessionsRevokeFailed',
       'UserLimitReached',
       'UserLimitReached',

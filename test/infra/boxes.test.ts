@@ -248,7 +248,7 @@ describe('AfterResetDelivery', () => {
   it.each([
     [1, 12],
     [24, 288],
-    [168, 2_016],
+    [83, 996],
   ])('afterResetRetryHours %i: maxReceiveCount %i', (hours, count) => {
     build(hours).template.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: count }),
@@ -319,6 +319,6 @@ describe('ResetAlarms', () => {
     const template = Template.fromStack(s);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     // 12 on the handlers' metrics, 1 custom-message fallback, 1 API 5XX, 2 on the queues, 3 per function (6 functions)
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 34);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 37);
   });
 });

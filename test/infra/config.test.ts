@@ -173,6 +173,7 @@ describe('invalid values fail with a message naming the key', () => {
     ['attemptLimit', { attemptLimit: -1 }],
     ['attemptWindowSeconds', { attemptWindowSeconds: 30 }],
     ['afterResetRetryHours', { afterResetRetryHours: 0 }],
+    ['afterResetRetryHours', { afterResetRetryHours: 84 }],
     ['afterResetRetryHours', { afterResetRetryHours: 169 }],
     ['afterResetRetryHours', { afterResetRetryHours: '12h' }],
     ['tokenValidityMinutes', { tokenValidityMinutes: 1_441 }],

@@ -63,7 +63,8 @@ const ADDED_BY_ROTATION: Record<string, string> = {
  * Issue 13: the notice and the event left the trigger for the durable after-reset path. Gone:
  * the trigger's two alarms on effects it no longer has. New: the queue and dead-letter queue
  * (with their TLS-only policies), the idempotency table, the worker with its role, policy, log
- * group, event source mapping and alarms, and the hand-off, dead-letter and queue-age alarms.
+ * group, event source mapping and alarms (its three job kinds failing among them), and the
+ * hand-off, dead-letter and queue-age alarms.
  * The new stateful resources (the queues, the table) are new ids: nothing existing is replaced.
  */
 const REMOVED_BY_DURABLE_DELIVERY: Record<string, string> = {
@@ -81,9 +82,12 @@ const ADDED_BY_DURABLE_DELIVERY: Record<string, string> = {
   DeliverAfterResetA7F27F31: 'AWS::Lambda::Function',
   DeliverAfterResetDurationAlarm7598E88F: 'AWS::CloudWatch::Alarm',
   DeliverAfterResetErrorsAlarmCA9439D6: 'AWS::CloudWatch::Alarm',
+  DeliverAfterResetEventPublishFailedAlarm16457A90: 'AWS::CloudWatch::Alarm',
   DeliverAfterResetLogsB560CAF1: 'AWS::Logs::LogGroup',
+  DeliverAfterResetNotificationFailedAlarmD0833069: 'AWS::CloudWatch::Alarm',
   DeliverAfterResetRole93D633BF: 'AWS::IAM::Role',
   DeliverAfterResetRoleDefaultPolicy57DBF630: 'AWS::IAM::Policy',
+  DeliverAfterResetSessionsRevokeFailedAlarm35CCF255: 'AWS::CloudWatch::Alarm',
   DeliverAfterResetSqsEventSourcePasswordResetStackPasswordResetAfterResetDeliveryAfterResetQueue604B183709DA59A9:
     'AWS::Lambda::EventSourceMapping',
   DeliverAfterResetThrottlesAlarm2EDC0890: 'AWS::CloudWatch::Alarm',

@@ -1068,7 +1068,29 @@ describe('alarms', () => {
     expect(age[0]).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 3_600 });
   });
 
+  it.each(['NotificationFailed', 'EventPublishFailed', 'SessionsRevokeFailed'])(
+    'watch the worker failing %s jobs for about an hour (10 of 12 five-minute periods)',
+    (metricName) => {
+      const matching = alarms().filter(
+        (alarm) =>
+          alarm.MetricName === metricName &&
+          JSON.stringify(dimensionsOf(alarm)) ===
+            JSON.stringify({ service: 'deliver-after-reset' }),
+      );
+      expect(matching).toHaveLength(1);
+      expect(matching[0]).toMatchObject({
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        EvaluationPeriods: 12,
+        DatapointsToAlarm: 10,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    },
+  );
+
   it('contains no other alarm than those above', () => {
-    expect(alarms()).toHaveLength(7 + 6 + 1 + 2 + 3 * FUNCTION_NAMES.length);
+    expect(alarms()).toHaveLength(7 + 6 + 1 + 2 + 3 + 3 * FUNCTION_NAMES.length);
   });
 });
