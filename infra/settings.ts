@@ -41,7 +41,9 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   'forgot-password': 10,
   'confirm-forgot-password': 10,
   'post-confirmation': 5,
-  // A batch of at most 10 jobs, each call cut at 5 s; the queue's visibility timeout is 10x this.
+  // A batch of at most 10 jobs; a job starts only with time left for its worst case (two calls
+  // cut at 5 s and its idempotency record, JOB_RESERVE_MS), the rest wait for the next delivery.
+  // The queue's visibility timeout is 10x this.
   'deliver-after-reset': 30,
   // Four steps of a few Cognito and Secrets Manager calls each; Secrets Manager allows a step far longer.
   'rotate-client-secret': 30,

@@ -12,6 +12,7 @@ import { type AfterResetJob, type JobKind, parseJob } from '../after-reset/jobs'
 import { withTimeout } from '../after-reset/with-timeout';
 import type { DeliveryConfig } from './config';
 import { CALL_TIMEOUT_MS, type DeliveryEffects, deliverJob } from './deliver';
+import { RECORD_CALL_MS } from './once';
 import { isPermanentFailure } from './permanence';
 
 /**
@@ -39,26 +40,51 @@ export interface BatchDependencies {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly effects: DeliveryEffects & { readonly sendMessage: typeof sendMessage };
-  readonly config: () => DeliveryConfig;
-  readonly once: Once;
   readonly now: () => number;
 }
+
+/** What one invocation runs with: its configuration, and the duplicate suppression it gives. */
+export interface BatchRun {
+  readonly config: DeliveryConfig;
+  readonly once: Once;
+  /** The invocation's time left (the Lambda context's `getRemainingTimeInMillis`). */
+  readonly remainingMs: () => number;
+}
+
+/**
+ * Time a job may need at worst: two calls at their deadline (a late sign-out, then the hand-on
+ * of its event) and the two writes of its idempotency record. A record is started only with this
+ * much left, so that a batch of slow jobs never runs into the function's timeout (which would
+ * fail the whole batch, done jobs included); the rest go back to the queue for the next delivery.
+ */
+export const JOB_RESERVE_MS = 2 * CALL_TIMEOUT_MS + 2 * RECORD_CALL_MS;
 
 /**
  * Builds the batch handler.
  *
  * @example
- * const handler = createBatchHandler({ logger, metrics, effects, config: readDeliveryConfig, once, now: Date.now });
+ * const deliverBatch = createBatchHandler({ logger, metrics, effects, now: Date.now });
+ * await deliverBatch(event, { config: readDeliveryConfig(), once: everyTime });
  */
 export function createBatchHandler(
   deps: BatchDependencies,
-): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  return async function deliverBatch(event: SQSEvent): Promise<SQSBatchResponse> {
-    const config = deps.config();
+): (event: SQSEvent, run: BatchRun) => Promise<SQSBatchResponse> {
+  return async function deliverBatch(event: SQSEvent, run: BatchRun): Promise<SQSBatchResponse> {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
+    let postponed = 0;
     for (const record of event.Records ?? []) {
-      const retry = await handleRecord(record, config, deps);
-      if (retry) failures.push({ itemIdentifier: record.messageId });
+      if (run.remainingMs() < JOB_RESERVE_MS) {
+        postponed += 1;
+        failures.push({ itemIdentifier: record.messageId });
+      } else if (await handleRecord(record, run, deps)) {
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    if (postponed > 0) {
+      deps.logger.warn('Too little time left for more jobs: the rest wait for the next delivery', {
+        postponed,
+        reserveMs: JOB_RESERVE_MS,
+      });
     }
     return { batchItemFailures: failures };
   };
@@ -67,7 +93,7 @@ export function createBatchHandler(
 /** Does one record; `true` when SQS is to deliver it again. */
 async function handleRecord(
   record: SQSRecord,
-  config: DeliveryConfig,
+  { config, once }: BatchRun,
   deps: BatchDependencies,
 ): Promise<boolean> {
   const { logger, metrics } = deps;
@@ -77,7 +103,7 @@ async function handleRecord(
   try {
     job = parseJob(record.body);
     const current = job;
-    await deps.once(async (j) => {
+    await once(async (j) => {
       ran = true;
       await deliverJob(j, { effects: deps.effects, config, now: deps.now });
     })(current);

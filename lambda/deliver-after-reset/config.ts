@@ -8,6 +8,7 @@ import {
   parseTextOverrides,
   type TextOverrides,
 } from '../shared/message-texts';
+import { nonBlank } from '../shared/non-blank';
 
 /** What the function is configured to do. */
 export interface DeliveryConfig {
@@ -61,9 +62,4 @@ function languageOf(env: NodeJS.ProcessEnv): {
   } catch {
     return { defaultLocale: FALLBACK_LOCALE, textOverrides: {} };
   }
-}
-
-function nonBlank(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }

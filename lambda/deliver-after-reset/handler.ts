@@ -9,42 +9,41 @@ import { handOff, sendMessage } from '../after-reset/hand-off';
 import { loggingMiddlewares } from '../shared/powertools-middleware';
 import { createBatchHandler, type Once } from './batch';
 import { readDeliveryConfig } from './config';
-import { everyTime, idempotentOnce } from './once';
+import { everyTime, type IdempotentOnce, idempotentOnce } from './once';
 import { logger, metrics } from './powertools';
 
 /**
- * Builds the Lambda handler. The idempotency store is made on first use from
- * `IDEMPOTENCY_TABLE_NAME`, so that tests can set the environment before the first batch.
+ * Builds the Lambda handler. The configuration is read once per invocation; the idempotency
+ * store is made on first use from `IDEMPOTENCY_TABLE_NAME` (so that tests can set the
+ * environment before the first batch) and kept for the container while the table stays the same.
  *
  * @example
  * export const handler = buildHandler();
  */
 export function buildHandler(): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
-  let store: ReturnType<typeof idempotentOnce> | undefined;
-  let storeTable: string | undefined;
-  const storeFor = (tableName: string | undefined) => {
-    if (tableName === undefined) return undefined;
-    if (store === undefined || storeTable !== tableName) {
-      store = idempotentOnce(tableName);
-      storeTable = tableName;
-    }
-    return store;
-  };
-  let current: Once = everyTime;
-  const batch = createBatchHandler({
+  const deliverBatch = createBatchHandler({
     logger,
     metrics,
     effects: { revokeSessions, sendNotification, publishResetCompleted, handOff, sendMessage },
-    config: () => readDeliveryConfig(process.env),
-    once: (deliver) => current(deliver),
     now: Date.now,
   });
+  let idempotency: { readonly tableName: string; readonly store: IdempotentOnce } | undefined;
+  const onceFor = (tableName: string | undefined, context: Context): Once => {
+    if (tableName === undefined) return everyTime;
+    if (idempotency?.tableName !== tableName) {
+      idempotency = { tableName, store: idempotentOnce(tableName) };
+    }
+    idempotency.store.registerContext(context);
+    return idempotency.store.once;
+  };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-      const idempotency = storeFor(readDeliveryConfig(process.env).idempotencyTableName);
-      idempotency?.registerContext(context);
-      current = idempotency?.once ?? everyTime;
-      return batch(event);
+      const config = readDeliveryConfig(process.env);
+      return deliverBatch(event, {
+        config,
+        once: onceFor(config.idempotencyTableName, context),
+        remainingMs: () => context.getRemainingTimeInMillis(),
+      });
     },
   ).use([...loggingMiddlewares({ logger, metrics })]);
 }

@@ -7,6 +7,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context } from 'aws-lambda';
 import type { AfterResetJob } from '../after-reset/jobs';
 import type { Once } from './batch';
@@ -19,6 +20,18 @@ import type { Once } from './batch';
 export const IDEMPOTENCY_TTL_SECONDS = 14 * 24 * 3600;
 
 /**
+ * The longest one read or write of a job's record may take, its one retry included (a 1 s
+ * request timeout, two attempts): Powertools calls the table outside the job's own deadline.
+ */
+export const RECORD_CALL_MS = 2_000;
+
+/** A {@link Once} kept in a table, and how each invocation tells it its Lambda context. */
+export interface IdempotentOnce {
+  readonly once: Once;
+  readonly registerContext: (context: Context) => void;
+}
+
+/**
  * The Powertools-backed {@link Once} for `tableName`, created once per container; the Lambda
  * context is registered per invocation so that a job cut off by a timeout is not locked out
  * until its record expires.
@@ -26,10 +39,7 @@ export const IDEMPOTENCY_TTL_SECONDS = 14 * 24 * 3600;
  * @example
  * const { once, registerContext } = idempotentOnce('idempotency-table');
  */
-export function idempotentOnce(tableName: string): {
-  readonly once: Once;
-  readonly registerContext: (context: Context) => void;
-} {
+export function idempotentOnce(tableName: string): IdempotentOnce {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: '[kind, resetId]',
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
@@ -37,7 +47,14 @@ export function idempotentOnce(tableName: string): {
   });
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName,
-    awsSdkV3Client: new DynamoDBClient({ maxAttempts: 3 }),
+    awsSdkV3Client: new DynamoDBClient({
+      maxAttempts: 2,
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: RECORD_CALL_MS / 4,
+        requestTimeout: RECORD_CALL_MS / 2,
+        throwOnRequestTimeout: true,
+      }),
+    }),
   });
   return {
     once: (deliver) => (job: AfterResetJob) =>

@@ -15,6 +15,7 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk
 import type { PostConfirmationTriggerEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { JOB_RESERVE_MS } from '../../lambda/deliver-after-reset/batch';
 import { buildHandler as buildWorker } from '../../lambda/deliver-after-reset/handler';
 import type { BudgetLimits } from '../../lambda/post-confirmation/budget';
 import { buildHandler } from '../../lambda/post-confirmation/handler';
@@ -64,7 +65,7 @@ function acceptJobs() {
 }
 
 /** Gives every queued job to the worker, as the SQS event source would, until none is left. */
-async function deliverQueued(): Promise<SQSBatchResponse[]> {
+async function deliverQueued(remainingMs = 30_000): Promise<SQSBatchResponse[]> {
   const answers: SQSBatchResponse[] = [];
   for (let round = 0; round < 5 && queued.length > 0; round += 1) {
     const bodies = queued;
@@ -87,7 +88,8 @@ async function deliverQueued(): Promise<SQSBatchResponse[]> {
         awsRegion: 'eu-west-1',
       })),
     };
-    answers.push(await worker(event, lambdaContext()));
+    // By default the worker's deployed timeout (30 s)
+    answers.push(await worker(event, lambdaContext(remainingMs)));
   }
   return answers;
 }
@@ -495,6 +497,39 @@ describe.each<Job>(['notify', 'publish'])('a %s job that fails in the worker', (
     expect((JSON.parse(setAside[0]?.MessageBody ?? '{}') as { kind: string }).kind).toBe(job);
     expect(output.metrics().get('DeadLettered')?.value).toBe(1);
   });
+});
+
+describe("a batch never runs into the worker's timeout", () => {
+  it('starts no job with less time left than a job may need; all wait for the next delivery', async () => {
+    // Prepare
+    succeedEverywhere();
+    await handler(resetEvent(), lambdaContext());
+    // Act
+    const [batch] = await deliverQueued(JOB_RESERVE_MS - 1);
+    // Assess
+    expect(batch?.batchItemFailures).toHaveLength(2);
+    expect(ses).toReceiveCommandTimes(SendEmailCommand, 0);
+    expect(eventBridge).toReceiveCommandTimes(PutEventsCommand, 0);
+    expect(failureCounts()).toEqual({});
+  });
+
+  it('hands back the jobs it has no time left for once a slow one used it up', async () => {
+    // Prepare: time for one job; the notice (the first job) takes longer than the slack
+    const slackMs = 3_000;
+    succeedEverywhere();
+    ses.on(SendEmailCommand).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, slackMs + 500));
+      return { MessageId: 'ses-slow' };
+    });
+    await handler(resetEvent(), lambdaContext());
+    // Act
+    const [batch] = await deliverQueued(JOB_RESERVE_MS + slackMs);
+    // Assess
+    expect(ses).toReceiveCommandTimes(SendEmailCommand, 1);
+    expect(eventBridge).toReceiveCommandTimes(PutEventsCommand, 0);
+    expect(batch?.batchItemFailures).toHaveLength(1);
+    expect(failureCounts()).toEqual({});
+  }, 20_000);
 });
 
 describe('metrics are CloudWatch EMF in the CognitoPasswordReset namespace', () => {

@@ -79,7 +79,8 @@ beforeAll(async () => {
     queueName: 'after-reset',
     queueArn: sqs.queueArn,
     region: 'eu-west-1',
-    invoke: (event) => worker.handler(event, lambdaContext()),
+    // The worker's deployed timeout (30 s): it starts a job only with time left for its worst case.
+    invoke: (event) => worker.handler(event, lambdaContext(30_000)),
   });
   mapping.start();
 });
