@@ -7,9 +7,11 @@
  * `CONFIRM_MIN_RESPONSE_MS` set the timing floors (0: off), the defaults otherwise.
  */
 import { randomUUID } from 'node:crypto';
+import { CONFIG_DEFAULTS } from '../infra/config';
 import { ensureUser, localCognitoClient } from '../local/seed';
 import { REGION, type StackInfo } from '../local/stack';
 import { startStack, stopStack } from '../test/e2e/local-stack';
+import { median, percentile } from './stats';
 
 const WARM = Number(process.argv[2] ?? 15);
 
@@ -56,30 +58,22 @@ async function oneConfirm(info: StackInfo): Promise<number> {
   return elapsed;
 }
 
-/** The timing floors as the caller set them, else the local stack's defaults (contract). */
-function floorsFromEnv(): Record<string, string> {
-  const floors: Record<string, string> = {};
-  for (const name of ['FORGOT_MIN_RESPONSE_MS', 'CONFIRM_MIN_RESPONSE_MS']) {
-    const value = process.env[name];
-    if (value !== undefined && value !== '') floors[name] = value;
-  }
-  return floors;
-}
-
 async function main(): Promise<void> {
-  const stack = await startStack({ env: { FORGOT_MIN_RESPONSE_MS: '700', ...floorsFromEnv() } });
+  // The stack's forgot floor as deployed unless the caller set one (the confirm floor passes
+  // through from the environment as it is).
+  const forgotFloor =
+    process.env.FORGOT_MIN_RESPONSE_MS || String(CONFIG_DEFAULTS.forgotMinResponseMs);
+  const stack = await startStack({ env: { FORGOT_MIN_RESPONSE_MS: forgotFloor } });
   try {
     const cold = await oneConfirm(stack.info);
     const warm: number[] = [];
     for (let i = 0; i < WARM; i += 1) warm.push(await oneConfirm(stack.info));
-    warm.sort((a, b) => a - b);
-    const at = (q: number) => warm[Math.min(warm.length - 1, Math.floor(q * warm.length))] ?? NaN;
     console.log(
       JSON.stringify({
         coldMs: Math.round(cold),
-        warmMedianMs: Math.round(at(0.5)),
-        warmP90Ms: Math.round(at(0.9)),
-        warmMinMs: Math.round(warm[0] ?? NaN),
+        warmMedianMs: Math.round(median(warm)),
+        warmP90Ms: Math.round(percentile(warm, 90)),
+        warmMinMs: Math.round(Math.min(...warm)),
         warmCount: warm.length,
       }),
     );

@@ -27,18 +27,13 @@ const collect = (globalThis as { gc?: () => void }).gc;
 if (collect === undefined) throw new Error('warm child needs --expose-gc');
 
 const aws = await startFakeAws(0, { log: false });
-// Every address of the parent's fake moves to this one: the endpoints, and the queue URL the
-// trigger sends to (the SQS client sends to the queue URL's host, not to its endpoint).
-const parentUrls = new Set(
-  Object.entries(process.env)
-    .filter(([name]) => name.startsWith('AWS_ENDPOINT_URL_'))
-    .map(([, value]) => value)
-    .filter((value): value is string => value !== undefined && value !== ''),
-);
+// Every address of the parent's fake (one URL for every endpoint, see runners.ts) moves to this
+// one: the endpoints, and the queue URL the trigger sends to (the SQS client sends to the queue
+// URL's host, not to its endpoint).
+const coldUrl = process.env.AWS_ENDPOINT_URL_SQS;
 for (const [name, value] of Object.entries(process.env)) {
-  const parent = [...parentUrls].find((url) => value?.startsWith(url));
-  if (value !== undefined && parent !== undefined) {
-    process.env[name] = `${aws.url}${value.slice(parent.length)}`;
+  if (coldUrl && value?.startsWith(coldUrl)) {
+    process.env[name] = `${aws.url}${value.slice(coldUrl.length)}`;
   }
 }
 

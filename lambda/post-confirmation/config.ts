@@ -2,6 +2,7 @@
  * The trigger's configuration (contract section 5), read from the environment on every
  * invocation: it costs nothing and keeps a container's behaviour equal to its environment.
  */
+import { nonBlank } from '../shared/non-blank';
 
 /** What the trigger is configured to do. An absent value switches that effect off. */
 export interface TriggerConfig {
@@ -33,9 +34,4 @@ export function readTriggerConfig(env: NodeJS.ProcessEnv = process.env): Trigger
     revokeSessions: nonBlank(env.REVOKE_SESSIONS)?.toLowerCase() !== 'false',
     afterResetQueueUrl: nonBlank(env.AFTER_RESET_QUEUE_URL),
   };
-}
-
-function nonBlank(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }

@@ -12,6 +12,7 @@ import type { AfterResetJob } from '../after-reset/jobs';
 import type { SessionOutcome } from '../after-reset/notification-email';
 import { buildDetail } from '../after-reset/password-reset-completed';
 import { withTimeout } from '../after-reset/with-timeout';
+import { nonBlank } from '../shared/non-blank';
 import { type BudgetLimits, Deadline } from './budget';
 import type { TriggerConfig } from './config';
 import { deriveResetId } from './reset-id';
@@ -256,9 +257,4 @@ function remainingMs(context: Context | undefined, marginMs: number): number | u
       ? context.getRemainingTimeInMillis()
       : undefined;
   return remaining === undefined || !Number.isFinite(remaining) ? undefined : remaining - marginMs;
-}
-
-function nonBlank(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }

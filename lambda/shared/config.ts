@@ -5,6 +5,7 @@
  * answers `INTERNAL`, logs why and trips the alarm.
  */
 import { DEFAULT_SECRET_TTL_MS } from './client-secret';
+import { nonBlank } from './non-blank';
 import { type PasswordPolicySetting, parsePasswordPolicy } from './password-policy';
 
 export interface HandlerConfig {
@@ -45,8 +46,8 @@ export const DEFAULT_CONFIRM_MIN_RESPONSE_MS = 400;
  */
 export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   return {
-    clientId: nonEmpty(env.USER_POOL_CLIENT_ID),
-    secretId: nonEmpty(env.CLIENT_SECRET_ID),
+    clientId: nonBlank(env.USER_POOL_CLIENT_ID),
+    secretId: nonBlank(env.CLIENT_SECRET_ID),
     allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
     minResponseMs: parseMinResponseMs(env.FORGOT_MIN_RESPONSE_MS),
     confirmMinResponseMs: parseMinResponseMs(
@@ -104,9 +105,4 @@ export function parseMinResponseMs(
   if (value === undefined || value.trim() === '') return fallback;
   const parsed = Number(value);
   return Number.isInteger(parsed) && parsed >= 0 ? parsed : fallback;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
 }

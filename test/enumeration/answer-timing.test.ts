@@ -20,6 +20,7 @@ import type { Answer, FaultServer, RecordedRequest } from '../support/fault-serv
 import { loadApiHandler, restoreEnv } from '../support/handlers';
 import { lambdaContext, now } from '../support/lambda-context';
 import { captureLogs } from '../support/log-capture';
+import { type GroupSamples, sampleInterleaved } from './interleaved-samples';
 import { type KsResult, quantile, twoSampleKs } from './kolmogorov-smirnov';
 
 const SAMPLES_PER_GROUP = 250;
@@ -63,10 +64,7 @@ const OPERATIONS = [
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
-interface Samples {
-  readonly existing: number[];
-  readonly unknown: number[];
-}
+type Samples = GroupSamples;
 
 /** Answer times for both groups, interleaved at random so that drift hits both alike. */
 async function measure(operation: Operation, floorMs: number): Promise<Samples> {
@@ -77,31 +75,15 @@ async function measure(operation: Operation, floorMs: number): Promise<Samples> 
   });
   const logs = captureLogs();
   try {
-    for (let warm = 0; warm < 20; warm += 1)
-      await handler(operation.event(warm % 2 ? EXISTING : UNKNOWN), lambdaContext());
-    const order = [
-      ...Array(SAMPLES_PER_GROUP).fill(EXISTING),
-      ...Array(SAMPLES_PER_GROUP).fill(UNKNOWN),
-    ] as string[];
-    order.sort(() => Math.random() - 0.5);
-    const samples: Samples = { existing: [], unknown: [] };
-    let next = 0;
-    const worker = async () => {
-      while (next < order.length) {
-        const username = order[next] as string;
-        next += 1;
-        const started = now();
-        const result = await handler(
-          operation.event(username),
-          lambdaContext({ remainingMs: 5_000 }),
-        );
-        const elapsed = now() - started;
-        expect(result.statusCode).toBe(operation.status);
-        (username === EXISTING ? samples.existing : samples.unknown).push(elapsed);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    return samples;
+    return await sampleInterleaved({
+      call: (username) => handler(operation.event(username), lambdaContext({ remainingMs: 5_000 })),
+      existing: EXISTING,
+      unknown: UNKNOWN,
+      expectedStatus: operation.status,
+      samplesPerGroup: SAMPLES_PER_GROUP,
+      concurrency: CONCURRENCY,
+      warmUps: 20,
+    });
   } finally {
     logs.restore();
   }

@@ -23,8 +23,9 @@ import { forgotEvent } from '../support/api-events';
 import { startFakeCognito, startFakeSecretsManager } from '../support/aws-fakes';
 import type { Answer, FaultServer, RecordedRequest } from '../support/fault-server';
 import { loadApiHandler, restoreEnv } from '../support/handlers';
-import { lambdaContext, now } from '../support/lambda-context';
+import { lambdaContext } from '../support/lambda-context';
 import { captureLogs } from '../support/log-capture';
+import { type GroupSamples, sampleInterleaved } from './interleaved-samples';
 import { quantile, twoSampleKs } from './kolmogorov-smirnov';
 import {
   cognitoForgotMs,
@@ -175,32 +176,18 @@ describe('the real forgot handler with the model scaled down (loopback Cognito)'
         minResponseMs: floorMs,
       });
       const logs = captureLogs({ keep: false });
-      const samples = { existing: [] as number[], unknown: [] as number[] };
+      let samples: GroupSamples;
       try {
-        for (let warm = 0; warm < 10; warm += 1) {
-          await handler(forgotEvent(warm % 2 ? EXISTING : UNKNOWN), lambdaContext());
-        }
-        const order = [
-          ...Array<string>(SAMPLES_PER_GROUP).fill(EXISTING),
-          ...Array<string>(SAMPLES_PER_GROUP).fill(UNKNOWN),
-        ].sort(() => Math.random() - 0.5);
-
         // Act: both groups interleaved, so that any drift of the machine hits both alike
-        let next = 0;
-        const worker = async () => {
-          while (next < order.length) {
-            const username = order[next] as string;
-            next += 1;
-            const started = now();
-            const result = await handler(
-              forgotEvent(username),
-              lambdaContext({ remainingMs: 5_000 }),
-            );
-            expect(result.statusCode).toBe(202);
-            (username === EXISTING ? samples.existing : samples.unknown).push(now() - started);
-          }
-        };
-        await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+        samples = await sampleInterleaved({
+          call: (username) => handler(forgotEvent(username), lambdaContext({ remainingMs: 5_000 })),
+          existing: EXISTING,
+          unknown: UNKNOWN,
+          expectedStatus: 202,
+          samplesPerGroup: SAMPLES_PER_GROUP,
+          concurrency: CONCURRENCY,
+          warmUps: 10,
+        });
       } finally {
         logs.restore();
       }
