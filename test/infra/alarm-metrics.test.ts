@@ -34,7 +34,7 @@ import {
 } from '../support/handlers';
 import { lambdaContext } from '../support/lambda-context';
 import { captureLogs } from '../support/log-capture';
-import { customMessageEvent, postConfirmationEvent } from '../support/trigger-events';
+import { customMessageEvent, postConfirmationEvent, sqsEvent } from '../support/trigger-events';
 import { synthesize } from './synth';
 import { resourcesOfType } from './template-queries';
 
@@ -207,27 +207,7 @@ beforeAll(async () => {
   });
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   const retried = await captureEmf(() =>
-    worker(
-      {
-        Records: queued.map((body, index) => ({
-          messageId: `m-${index}`,
-          receiptHandle: `r-${index}`,
-          body,
-          attributes: {
-            ApproximateReceiveCount: '1',
-            SentTimestamp: '0',
-            SenderId: 'test',
-            ApproximateFirstReceiveTimestamp: '0',
-          },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:after-reset',
-          awsRegion: 'eu-west-1',
-        })),
-      },
-      lambdaContext({ remainingMs: 30_000 }),
-    ),
+    worker(sqsEvent(queued), lambdaContext({ remainingMs: 30_000 })),
   );
   expect(queued.map((body) => (JSON.parse(body) as { kind: string }).kind).sort()).toEqual([
     'notify',

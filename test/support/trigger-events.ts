@@ -2,7 +2,7 @@
  * Post-confirmation trigger events as Cognito sends them, modelled on a captured event
  * (Powertools' `cognito/post-confirmation-confirm-forgot-password.json` fixture).
  */
-import type { CustomMessageTriggerEvent, PostConfirmationTriggerEvent } from 'aws-lambda';
+import type { CustomMessageTriggerEvent, PostConfirmationTriggerEvent, SQSEvent } from 'aws-lambda';
 
 export const TRIGGER_POOL_ID = 'eu-west-1_EXAMPLE';
 export const TRIGGER_SUB = '11111111-2222-3333-4444-555555555555';
@@ -77,4 +77,32 @@ export function customMessageEvent(
     },
     response: { smsMessage: null, emailMessage: null, emailSubject: null },
   } as CustomMessageTriggerEvent;
+}
+
+/**
+ * The batch Lambda's SQS event source hands deliver-after-reset: one record per message body, as
+ * first delivered (receive count 1).
+ *
+ * @example
+ * await worker(sqsEvent(queuedBodies), lambdaContext({ remainingMs: 30_000 }));
+ */
+export function sqsEvent(bodies: readonly string[], idPrefix = 'm'): SQSEvent {
+  return {
+    Records: bodies.map((body, index) => ({
+      messageId: `${idPrefix}-${index}`,
+      receiptHandle: `r-${idPrefix}-${index}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'test',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:after-reset',
+      awsRegion: 'eu-west-1',
+    })),
+  };
 }

@@ -12,7 +12,7 @@ import {
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { PostConfirmationTriggerEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { PostConfirmationTriggerEvent, SQSBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JOB_RESERVE_MS } from '../../lambda/deliver-after-reset/batch';
@@ -21,6 +21,7 @@ import type { BudgetLimits } from '../../lambda/post-confirmation/budget';
 import { buildHandler } from '../../lambda/post-confirmation/handler';
 import { metrics } from '../../lambda/post-confirmation/powertools';
 import { againstControlTimer } from '../support/control-timer';
+import { sqsEvent } from '../support/trigger-events';
 import {
   captureOutput,
   deferred,
@@ -70,24 +71,7 @@ async function deliverQueued(remainingMs = 30_000): Promise<SQSBatchResponse[]> 
   for (let round = 0; round < 5 && queued.length > 0; round += 1) {
     const bodies = queued;
     queued = [];
-    const event: SQSEvent = {
-      Records: bodies.map((body, index) => ({
-        messageId: `m-${round}-${index}`,
-        receiptHandle: `r-${round}-${index}`,
-        body,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'test',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:after-reset',
-        awsRegion: 'eu-west-1',
-      })),
-    };
+    const event = sqsEvent(bodies, `m-${round}`);
     // By default the worker's deployed timeout (30 s)
     answers.push(await worker(event, lambdaContext(remainingMs)));
   }
