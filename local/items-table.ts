@@ -101,7 +101,10 @@ function evaluate(
   names: Record<string, string>,
   values: Record<string, AttributeValue>,
 ): boolean {
-  const tokens = expression.match(/\(|\)|<=|>=|<>|[=<>]|[#:]?\w+/g) ?? [];
+  const token = /\(|\)|<=|>=|<>|[=<>]|[#:]?\w+/g;
+  // DynamoDB refuses what it cannot read: a stray character, or a placeholder never defined.
+  if (expression.replace(token, '').trim() !== '') throw invalid('ConditionExpression');
+  const tokens = expression.match(token) ?? [];
   let position = 0;
   const peek = () => tokens[position];
   const next = () => {
@@ -109,9 +112,13 @@ function evaluate(
     if (token === undefined) throw invalid('ConditionExpression');
     return token;
   };
-  const attribute = (token: string) => (token.startsWith('#') ? names[token] : token);
+  const defined = <T>(value: T | undefined): T => {
+    if (value === undefined) throw invalid('ConditionExpression');
+    return value;
+  };
+  const attribute = (token: string) => (token.startsWith('#') ? defined(names[token]) : token);
   const operand = (token: string): AttributeValue | undefined =>
-    token.startsWith(':') ? values[token] : item?.[attribute(token) ?? ''];
+    token.startsWith(':') ? defined(values[token]) : item?.[attribute(token)];
   const parseOr = (): boolean => {
     let result = parseAnd();
     while (peek() === 'OR') {

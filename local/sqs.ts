@@ -264,12 +264,14 @@ export class LocalQueues {
     }
     const destinationArn =
       typeof body.DestinationArn === 'string' ? body.DestinationArn : undefined;
-    const moving = source.messages;
+    // Every target first: a message with nowhere to go (set aside by the worker itself, with no
+    // source queue, and no destination given) fails the task before anything has moved.
+    const moving = source.messages.map((message) => ({
+      message,
+      target: this.#byArn(destinationArn ?? message.sourceArn),
+    }));
     source.messages = [];
-    for (const message of moving) {
-      const target = this.#byArn(destinationArn ?? message.sourceArn);
-      this.#move(source, message, target, undefined, true);
-    }
+    for (const { message, target } of moving) this.#move(source, message, target, undefined, true);
     const task: MoveTask = {
       taskHandle: randomUUID(),
       sourceArn: source.arn,
@@ -313,7 +315,10 @@ export class LocalQueues {
     return message;
   }
 
-  /** A move keeps the first enqueue time; a redrive back to a source starts the count again. */
+  /**
+   * A move to the dead-letter queue keeps the message and its first enqueue time; a redrive makes
+   * it a new message (new id, enqueued now: its retention starts again), as SQS documents.
+   */
   #move(
     from: Queue,
     message: StoredMessage,
@@ -322,12 +327,14 @@ export class LocalQueues {
     redrive = false,
   ): void {
     from.messages = from.messages.filter((other) => other !== message);
+    const now = this.now();
     to.messages.push({
       ...message,
+      ...(redrive ? { messageId: randomUUID(), sentAt: now, firstEnqueuedAt: now } : {}),
       sourceArn: sourceArn ?? message.sourceArn,
       receiveCount: redrive ? 0 : message.receiveCount,
       firstReceivedAt: redrive ? undefined : message.firstReceivedAt,
-      visibleAt: this.now(),
+      visibleAt: now,
       receiptHandle: undefined,
     });
   }
@@ -354,7 +361,7 @@ export class LocalQueues {
   #byUrl(url: unknown): Queue {
     const name = typeof url === 'string' ? url.slice(url.lastIndexOf('/') + 1) : '';
     const queue = this.#queues.get(name);
-    if (!queue || queue.url.slice(queue.url.indexOf(`/${this.accountId}/`)) !== urlPath(url)) {
+    if (!queue || urlPath(queue.url) !== urlPath(url)) {
       throw queueMissing();
     }
     return queue;
